@@ -1,0 +1,13 @@
+//! A thin typed client for the Matrix Client-Server API. No Leptos and no UI
+//! here: functions take a client, send one request and return typed data or
+//! an `ApiError`.
+
+pub mod auth;
+pub mod client;
+pub mod devices;
+pub mod error;
+pub mod http;
+pub mod types;
+
+pub use client::{MatrixClient, Homeserver};
+pub use error::ApiError;

@@ -1,0 +1,368 @@
+//! Typed clients for one homeserver: `Homeserver` for calls without a login
+//! and `MatrixClient` for an account's calls. `MatrixClient` keeps the access
+//! token fresh: it refreshes before expiry and after an `M_UNKNOWN_TOKEN`,
+//! once even when several requests fail at the same time, and reports a
+//! login the server no longer accepts.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::error::{ApiError, decode_response};
+use super::http::{self, DEFAULT_TIMEOUT_MS, Method};
+use super::types::RefreshResponse;
+
+/// Percent-encodes one path segment (device ids and user ids are arbitrary).
+pub fn encode_path_segment(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(byte))
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// A homeserver, for requests that need no login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Homeserver {
+    base_url: String,
+}
+
+impl Homeserver {
+    pub fn new(base_url: &str) -> Self {
+        Homeserver { base_url: crate::model::homeserver::normalise_base_url(base_url) }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// One request without login; `path` starts with `/_matrix/...`.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        bearer: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let response =
+            http::send(method, &self.url(path), bearer, body, DEFAULT_TIMEOUT_MS).await?;
+        decode_response(response.status, &response.body)
+    }
+}
+
+/// The tokens of a login. `expires_at_ms` is `None` for tokens that do not
+/// expire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: Option<String>,
+    pub expires_at_ms: Option<u64>,
+    pub lifetime_ms: Option<u64>,
+}
+
+impl Tokens {
+    /// Whether to refresh before the next request: when the token is within
+    /// a fifth of its lifetime (at most a minute) of expiring.
+    pub fn refresh_due(&self, now_ms: u64) -> bool {
+        let (Some(_), Some(expires)) = (&self.refresh_token, self.expires_at_ms) else {
+            return false;
+        };
+        let margin = self.lifetime_ms.map_or(30_000, |l| (l / 5).min(60_000));
+        now_ms.saturating_add(margin) >= expires
+    }
+
+    /// Tokens from a login or refresh answer received at `now_ms`.
+    pub fn issued(
+        access_token: String,
+        refresh_token: Option<String>,
+        expires_in_ms: Option<u64>,
+        now_ms: u64,
+    ) -> Self {
+        Tokens {
+            access_token,
+            expires_at_ms: expires_in_ms.map(|ms| now_ms.saturating_add(ms)),
+            lifetime_ms: expires_in_ms,
+            refresh_token,
+        }
+    }
+}
+
+/// Why the client stopped working for this login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignedOutReason {
+    /// The server no longer knows the login (signed out elsewhere, deleted).
+    Revoked,
+    /// The token expired and cannot be refreshed (soft logout).
+    Expired,
+}
+
+/// What the client tells its owner, so the login in storage stays current.
+#[derive(Clone, Debug)]
+pub enum ClientEvent {
+    TokensChanged(Tokens),
+    SignedOut(SignedOutReason),
+}
+
+/// Who the client acts for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub user_id: String,
+    pub device_id: String,
+}
+
+type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+
+struct Inner {
+    homeserver: Homeserver,
+    account: Account,
+    tokens: RefCell<Tokens>,
+    refreshing: RefCell<Option<RefreshFuture>>,
+    on_event: Box<dyn Fn(ClientEvent)>,
+    now_ms: fn() -> u64,
+}
+
+/// An account's client. Cheap to clone; clones share tokens.
+#[derive(Clone)]
+pub struct MatrixClient {
+    inner: Rc<Inner>,
+}
+
+impl PartialEq for MatrixClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl MatrixClient {
+    pub fn new(
+        homeserver: Homeserver,
+        account: Account,
+        tokens: Tokens,
+        now_ms: fn() -> u64,
+        on_event: impl Fn(ClientEvent) + 'static,
+    ) -> Self {
+        MatrixClient {
+            inner: Rc::new(Inner {
+                homeserver,
+                account,
+                tokens: RefCell::new(tokens),
+                refreshing: RefCell::new(None),
+                on_event: Box::new(on_event),
+                now_ms,
+            }),
+        }
+    }
+
+    pub fn homeserver(&self) -> &Homeserver {
+        &self.inner.homeserver
+    }
+
+    pub fn user_id(&self) -> &str {
+        &self.inner.account.user_id
+    }
+
+    pub fn device_id(&self) -> &str {
+        &self.inner.account.device_id
+    }
+
+    pub fn tokens(&self) -> Tokens {
+        self.inner.tokens.borrow().clone()
+    }
+
+    /// Sends an authenticated request and decodes the answer.
+    pub async fn request<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let due = self.inner.tokens.borrow().refresh_due((self.inner.now_ms)());
+        if due {
+            let used = self.tokens().access_token;
+            // A failed early refresh is not fatal: the token may still work.
+            if let Err(err) = self.refresh(&used).await {
+                if self.is_fatal_refresh_error(&err) {
+                    return Err(err);
+                }
+            }
+        }
+        let used = self.tokens().access_token;
+        match self.send::<T>(method, path, body, &used).await {
+            Err(ApiError::UnknownToken { soft_logout, message }) => {
+                if self.tokens().refresh_token.is_none() {
+                    self.signed_out(if soft_logout {
+                        SignedOutReason::Expired
+                    } else {
+                        SignedOutReason::Revoked
+                    });
+                    return Err(ApiError::UnknownToken { soft_logout, message });
+                }
+                self.refresh(&used).await?;
+                let retry = self.tokens().access_token;
+                let result = self.send::<T>(method, path, body, &retry).await;
+                if let Err(ApiError::UnknownToken { .. }) = &result {
+                    self.signed_out(SignedOutReason::Revoked);
+                }
+                result
+            }
+            other => other,
+        }
+    }
+
+    /// `request` with a JSON-serialised body.
+    pub async fn request_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let json = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+        self.request(method, path, Some(&json)).await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        token: &str,
+    ) -> Result<T, ApiError> {
+        self.inner.homeserver.call(method, path, body, Some(token)).await
+    }
+
+    fn is_fatal_refresh_error(&self, err: &ApiError) -> bool {
+        matches!(err, ApiError::UnknownToken { .. })
+            || matches!(err.status(), Some(401 | 403))
+    }
+
+    fn signed_out(&self, reason: SignedOutReason) {
+        (self.inner.on_event)(ClientEvent::SignedOut(reason));
+    }
+
+    /// Refreshes the access token unless it already changed since `used` was
+    /// read. Concurrent callers share one `POST /refresh`.
+    async fn refresh(&self, used: &str) -> Result<(), ApiError> {
+        if self.tokens().access_token != used {
+            return Ok(());
+        }
+        let pending = self.inner.refreshing.borrow().clone();
+        let future = match pending {
+            Some(future) => future,
+            None => {
+                let this = self.clone();
+                let future = async move {
+                    let result = this.refresh_now().await;
+                    this.inner.refreshing.borrow_mut().take();
+                    result
+                }
+                .boxed_local()
+                .shared();
+                *self.inner.refreshing.borrow_mut() = Some(future.clone());
+                future
+            }
+        };
+        future.await
+    }
+
+    /// POST /_matrix/client/v3/refresh — the server rotates the refresh token;
+    /// a refused refresh (401/403) means the login is over.
+    async fn refresh_now(&self) -> Result<(), ApiError> {
+        let Some(refresh_token) = self.tokens().refresh_token else {
+            return Err(ApiError::UnknownToken {
+                soft_logout: true,
+                message: "Your sign-in has expired.".into(),
+            });
+        };
+        let body = serde_json::json!({ "refresh_token": refresh_token }).to_string();
+        let answer: Result<RefreshResponse, ApiError> = self
+            .inner
+            .homeserver
+            .call(Method::Post, "/_matrix/client/v3/refresh", Some(&body), None)
+            .await;
+        match answer {
+            Ok(answer) => {
+                let tokens = Tokens::issued(
+                    answer.access_token,
+                    answer.refresh_token.or(Some(refresh_token)),
+                    answer.expires_in_ms,
+                    (self.inner.now_ms)(),
+                );
+                *self.inner.tokens.borrow_mut() = tokens.clone();
+                (self.inner.on_event)(ClientEvent::TokensChanged(tokens));
+                Ok(())
+            }
+            Err(err) => {
+                if self.is_fatal_refresh_error(&err) {
+                    self.signed_out(SignedOutReason::Revoked);
+                }
+                Err(err)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(encode_path_segment("ABC_def-1.2~"), "ABC_def-1.2~");
+        assert_eq!(encode_path_segment("a/b c?#"), "a%2Fb%20c%3F%23");
+        assert_eq!(encode_path_segment("@alice:hs"), "%40alice%3Ahs");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    fn tokens(expires_at: Option<u64>, lifetime: Option<u64>, refresh: bool) -> Tokens {
+        Tokens {
+            access_token: "a".into(),
+            refresh_token: refresh.then(|| "r".into()),
+            expires_at_ms: expires_at,
+            lifetime_ms: lifetime,
+        }
+    }
+
+    #[test]
+    fn refresh_is_due_a_fifth_of_the_lifetime_before_expiry() {
+        let t = tokens(Some(300_000), Some(300_000), true);
+        assert!(!t.refresh_due(200_000));
+        assert!(t.refresh_due(240_000));
+        // Short-lived tokens (tests use seconds) still get a margin.
+        let short = tokens(Some(3_000), Some(3_000), true);
+        assert!(!short.refresh_due(2_000));
+        assert!(short.refresh_due(2_400));
+    }
+
+    #[test]
+    fn margin_is_capped_at_a_minute() {
+        let long = tokens(Some(3_600_000), Some(3_600_000), true);
+        assert!(!long.refresh_due(3_539_000));
+        assert!(long.refresh_due(3_540_000));
+    }
+
+    #[test]
+    fn tokens_without_expiry_or_refresh_token_are_never_refreshed_early() {
+        assert!(!tokens(None, None, true).refresh_due(u64::MAX));
+        assert!(!tokens(Some(1), Some(1), false).refresh_due(u64::MAX));
+    }
+
+    #[test]
+    fn issued_tokens_compute_their_expiry() {
+        let t = Tokens::issued("a".into(), Some("r".into()), Some(5_000), 1_000);
+        assert_eq!(t.expires_at_ms, Some(6_000));
+        assert_eq!(t.lifetime_ms, Some(5_000));
+    }
+}

@@ -1,0 +1,175 @@
+//! Wire types of the Matrix Client-Server API, with the spec's field names.
+//! Every optional field is `Option` with `#[serde(default)]`: Synapse sends
+//! `null` where the spec says "absent", and unknown fields are ignored.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One session (device) of the account, from `GET /devices`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Device {
+    pub device_id: String,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub last_seen_ip: Option<String>,
+    /// Milliseconds since the epoch.
+    #[serde(default)]
+    pub last_seen_ts: Option<i64>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct DevicesResponse {
+    pub devices: Vec<Device>,
+}
+
+/// `GET /_matrix/client/versions`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Versions {
+    pub versions: Vec<String>,
+    #[serde(default)]
+    pub unstable_features: serde_json::Map<String, Value>,
+}
+
+impl Versions {
+    /// True when `unstable_features[name]` is exactly `true`.
+    pub fn has_unstable(&self, name: &str) -> bool {
+        self.unstable_features.get(name) == Some(&Value::Bool(true))
+    }
+}
+
+/// `GET /.well-known/matrix/client`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct WellKnown {
+    #[serde(rename = "m.homeserver")]
+    pub homeserver: WellKnownHomeserver,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct WellKnownHomeserver {
+    pub base_url: String,
+}
+
+/// `GET /login`.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct LoginFlows {
+    #[serde(default)]
+    pub flows: Vec<LoginFlow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct LoginFlow {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub identity_providers: Vec<IdentityProvider>,
+    #[serde(default)]
+    pub oauth_aware_preferred: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct IdentityProvider {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub icon: Option<String>,
+    #[serde(default)]
+    pub brand: Option<String>,
+}
+
+impl LoginFlows {
+    pub fn supports(&self, kind: &str) -> bool {
+        self.flows.iter().any(|f| f.kind == kind)
+    }
+}
+
+/// `POST /login` with a password.
+#[derive(Clone, Debug, Serialize)]
+pub struct PasswordLoginRequest<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub identifier: UserIdentifier<'a>,
+    pub password: &'a str,
+    pub initial_device_display_name: &'a str,
+    pub refresh_token: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UserIdentifier<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub user: &'a str,
+}
+
+impl<'a> UserIdentifier<'a> {
+    pub fn user(user: &'a str) -> Self {
+        UserIdentifier { kind: "m.id.user", user }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct LoginResponse {
+    pub user_id: String,
+    pub access_token: String,
+    pub device_id: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub expires_in_ms: Option<u64>,
+}
+
+/// `POST /refresh`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct RefreshResponse {
+    pub access_token: String,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
+    #[serde(default)]
+    pub expires_in_ms: Option<u64>,
+}
+
+/// An empty JSON object answer (`{}`); anything else is accepted too.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Empty {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_accept_synapse_nulls_and_extra_fields() {
+        let body = r#"{"devices":[{"user_id":"@a:hs","device_id":"MGR","display_name":null,"last_seen_ts":null,"last_seen_ip":null},
+                      {"device_id":"P","display_name":"Pixel 8","last_seen_ts":1795776198198,"last_seen_ip":"10.0.0.1","org.x":1}]}"#;
+        let parsed: DevicesResponse = serde_json::from_str(body).unwrap();
+        assert_eq!(parsed.devices.len(), 2);
+        assert_eq!(parsed.devices[0].display_name, None);
+        assert_eq!(parsed.devices[1].last_seen_ts, Some(1795776198198));
+    }
+
+    #[test]
+    fn devices_with_wrong_types_are_an_error() {
+        let body = r#"{"devices":[{"device_id":5}]}"#;
+        assert!(serde_json::from_str::<DevicesResponse>(body).is_err());
+    }
+
+    #[test]
+    fn versions_reads_unstable_flags_strictly() {
+        let v: Versions = serde_json::from_str(
+            r#"{"versions":["v1.15"],"unstable_features":{"org.matrix.msc3881":true,"x":"true"}}"#,
+        )
+        .unwrap();
+        assert!(v.has_unstable("org.matrix.msc3881"));
+        assert!(!v.has_unstable("x"));
+        assert!(!v.has_unstable("missing"));
+    }
+
+    #[test]
+    fn login_flows_list_identity_providers() {
+        let f: LoginFlows = serde_json::from_str(
+            r#"{"flows":[{"type":"m.login.password"},{"type":"m.login.sso","identity_providers":[{"id":"cas","name":"CAS"}]}]}"#,
+        )
+        .unwrap();
+        assert!(f.supports("m.login.password"));
+        assert_eq!(f.flows[1].identity_providers[0].name, "CAS");
+    }
+}

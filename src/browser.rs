@@ -1,0 +1,47 @@
+//! Small wrappers over browser APIs (clock, local storage, user agent), so
+//! the rest of the app reads as plain Rust.
+
+use crate::model::time::LocalTime;
+
+/// Milliseconds since the epoch, from the browser clock.
+pub fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// `ms` in the browser's local calendar.
+pub fn local_time(ms: i64) -> LocalTime {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    LocalTime {
+        year: date.get_full_year() as i32,
+        month: (date.get_month() + 1) as u8,
+        day: date.get_date() as u8,
+        weekday: date.get_day() as u8,
+        hour: date.get_hours() as u8,
+        minute: date.get_minutes() as u8,
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn storage_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes a value; false when storage is unavailable or full.
+pub fn storage_set(key: &str, value: &str) -> bool {
+    storage().is_some_and(|s| s.set_item(key, value).is_ok())
+}
+
+pub fn storage_remove(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
+}
+
+pub fn user_agent() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,12 @@
+//! Presentational components: they render the data and signals they are
+//! given and report user intent through `on_*` callbacks. They never call the
+//! homeserver or read contexts.
+
+pub mod confirm_dialog;
+pub mod current_session;
+pub mod device_details;
+pub mod device_tile;
+pub mod error_banner;
+pub mod options_menu;
+pub mod other_sessions;
+pub mod spinner;

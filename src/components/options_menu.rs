@@ -1,0 +1,139 @@
+use leptos::html::Div;
+use leptos::prelude::*;
+use stylers::style_sheet;
+use wasm_bindgen::JsCast;
+
+/// One entry of an options menu.
+#[derive(Clone)]
+pub struct MenuItem {
+    pub label: String,
+    pub testid: &'static str,
+    pub is_danger: bool,
+    pub on_select: Callback<()>,
+}
+
+/// A "⋮" button that opens a menu. Arrow keys move between items, Escape
+/// closes and returns focus to the button, leaving the menu closes it.
+#[component]
+pub fn OptionsMenu(
+    /// `data-testid` of the button.
+    testid: &'static str,
+    /// Accessible name of the button ("Current session options").
+    #[prop(into)]
+    label: String,
+    #[prop(into)] items: Signal<Vec<MenuItem>>,
+    #[prop(into)] is_disabled: Signal<bool>,
+) -> impl IntoView {
+    let class_name = style_sheet!("style/components/options_menu.css");
+    let (is_open, set_open) = signal(false);
+    let root = NodeRef::<Div>::new();
+    let menu_items = move || -> Vec<web_sys::HtmlElement> {
+        let Some(root) = root.get_untracked() else { return vec![] };
+        let Ok(list) = root.query_selector_all("[role=menuitem]") else { return vec![] };
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+            .collect()
+    };
+    let focus_button = move || {
+        if let Some(root) = root.get_untracked() {
+            if let Ok(Some(button)) = root.query_selector("button[aria-haspopup]") {
+                if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        }
+    };
+    // Focus the first item when the menu opens.
+    Effect::new(move |_| {
+        if is_open.get() {
+            if let Some(first) = menu_items().first() {
+                let _ = first.focus();
+            }
+        }
+    });
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if !is_open.get_untracked() {
+            return;
+        }
+        let items = menu_items();
+        let active = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element());
+        let index = items
+            .iter()
+            .position(|item| active.as_ref().is_some_and(|a| a == item.unchecked_ref::<web_sys::Element>()));
+        let len = items.len();
+        let target = match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                set_open.set(false);
+                focus_button();
+                return;
+            }
+            "ArrowDown" => index.map_or(0, |i| (i + 1) % len.max(1)),
+            "ArrowUp" => index.map_or(len.saturating_sub(1), |i| (i + len - 1) % len.max(1)),
+            "Home" => 0,
+            "End" => len.saturating_sub(1),
+            _ => return,
+        };
+        ev.prevent_default();
+        if let Some(item) = items.get(target) {
+            let _ = item.focus();
+        }
+    };
+    let on_focusout = move |ev: web_sys::FocusEvent| {
+        let inside = match (root.get_untracked(), ev.related_target()) {
+            (Some(root), Some(next)) => next
+                .dyn_into::<web_sys::Node>()
+                .is_ok_and(|node| root.contains(Some(&node))),
+            _ => false,
+        };
+        if !inside {
+            set_open.set(false);
+        }
+    };
+    view! { class = class_name,
+        <div class="menu-root" node_ref=root on:keydown=on_keydown on:focusout=on_focusout>
+            <button
+                class="kebab"
+                data-testid=testid
+                title="Options"
+                aria-label=label
+                aria-haspopup="menu"
+                aria-expanded=move || is_open.get().to_string()
+                disabled=move || is_disabled.get()
+                on:click=move |_| set_open.update(|open| *open = !*open)
+            >
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                    <circle cx="12" cy="5" r="2" fill="currentColor"/>
+                    <circle cx="12" cy="12" r="2" fill="currentColor"/>
+                    <circle cx="12" cy="19" r="2" fill="currentColor"/>
+                </svg>
+            </button>
+            <Show when=move || is_open.get()>
+                <div class="menu" role="menu">
+                    <For
+                        each=move || items.get()
+                        key=|item| item.testid
+                        children=move |item| {
+                            let on_select = item.on_select;
+                            view! { class = class_name,
+                                <button
+                                    class=if item.is_danger { "item item--danger" } else { "item" }
+                                    role="menuitem"
+                                    data-testid=item.testid
+                                    on:click=move |_| {
+                                        set_open.set(false);
+                                        on_select.run(());
+                                    }
+                                >
+                                    {item.label.clone()}
+                                </button>
+                            }
+                        }
+                    />
+                </div>
+            </Show>
+        </div>
+    }
+}

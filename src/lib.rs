@@ -1,0 +1,14 @@
+//! Matrix session manager: a Leptos single-page app that lists and manages
+//! the sessions (devices) of a Matrix account.
+
+pub mod api;
+pub mod app;
+pub mod browser;
+pub mod components;
+pub mod format;
+pub mod login;
+pub mod model;
+pub mod pages;
+pub mod startup;
+
+pub use app::App;

@@ -1,0 +1,3 @@
+fn main() {
+    matrix_sessions::startup::start();
+}

@@ -1,0 +1,10 @@
+//! Pure logic of the session manager: sorting, time labels, login storage
+//! format, homeserver input. No Leptos and no browser APIs here, so all of it
+//! runs under a native `cargo test`.
+
+pub mod config;
+pub mod devices;
+pub mod homeserver;
+pub mod stored_login;
+pub mod time;
+pub mod user_agent;

@@ -1,0 +1,114 @@
+//! The login kept in local storage: one versioned key holding everything
+//! needed to talk to the homeserver again after a reload. Loading validates
+//! the value, so a corrupt or foreign entry is reported, never trusted.
+
+use serde::{Deserialize, Serialize};
+
+/// The local-storage key. The version is part of the key so a future format
+/// never misreads an old one.
+pub const STORAGE_KEY: &str = "matrix-sessions:login:v1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredLogin {
+    /// Base URL, without trailing slash.
+    pub homeserver: String,
+    pub user_id: String,
+    pub device_id: String,
+    pub access_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// When the access token expires (ms since the epoch), if it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at_ms: Option<u64>,
+    /// How long access tokens last on this server, to refresh in time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_lifetime_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum StoredLoginError {
+    #[error("The saved sign-in could not be read, so it was removed. Please sign in again.")]
+    Unreadable,
+    #[error("The saved sign-in was incomplete ({0}), so it was removed. Please sign in again.")]
+    Invalid(&'static str),
+}
+
+impl StoredLogin {
+    /// Checks the fields a working login needs.
+    pub fn validate(&self) -> Result<(), StoredLoginError> {
+        let hs = self.homeserver.to_ascii_lowercase();
+        if !(hs.starts_with("https://") || hs.starts_with("http://")) || hs.len() < 10 {
+            return Err(StoredLoginError::Invalid("homeserver"));
+        }
+        if crate::model::homeserver::server_of_user_id(&self.user_id).is_none() {
+            return Err(StoredLoginError::Invalid("user id"));
+        }
+        if self.device_id.trim().is_empty() {
+            return Err(StoredLoginError::Invalid("session id"));
+        }
+        if self.access_token.trim().is_empty() {
+            return Err(StoredLoginError::Invalid("access token"));
+        }
+        if self.refresh_token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+            return Err(StoredLoginError::Invalid("refresh token"));
+        }
+        Ok(())
+    }
+}
+
+/// Reads and validates the stored value.
+pub fn parse_stored_login(raw: &str) -> Result<StoredLogin, StoredLoginError> {
+    let login: StoredLogin =
+        serde_json::from_str(raw).map_err(|_| StoredLoginError::Unreadable)?;
+    login.validate()?;
+    Ok(login)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn login() -> StoredLogin {
+        StoredLogin {
+            homeserver: "http://127.0.0.1:8008".into(),
+            user_id: "@alice:localhost".into(),
+            device_id: "ABCDEF".into(),
+            access_token: "syt_x".into(),
+            refresh_token: Some("syr_y".into()),
+            expires_at_ms: Some(1_000),
+            token_lifetime_ms: Some(300_000),
+        }
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let raw = serde_json::to_string(&login()).unwrap();
+        assert_eq!(parse_stored_login(&raw), Ok(login()));
+    }
+
+    #[test]
+    fn login_without_refresh_token_is_valid() {
+        let raw = r#"{"homeserver":"https://m.org","user_id":"@a:m.org","device_id":"D","access_token":"t"}"#;
+        let parsed = parse_stored_login(raw).unwrap();
+        assert_eq!(parsed.refresh_token, None);
+    }
+
+    #[test]
+    fn corrupt_or_foreign_values_are_rejected() {
+        assert_eq!(parse_stored_login("{not json"), Err(StoredLoginError::Unreadable));
+        assert_eq!(parse_stored_login("[1,2]"), Err(StoredLoginError::Unreadable));
+        assert_eq!(
+            parse_stored_login(r#"{"homeserver":1,"user_id":"@a:b","device_id":"D","access_token":"t"}"#),
+            Err(StoredLoginError::Unreadable)
+        );
+        let mut bad = login();
+        bad.homeserver = "javascript:alert(1)".into();
+        assert_eq!(bad.validate(), Err(StoredLoginError::Invalid("homeserver")));
+        let mut bad = login();
+        bad.user_id = "alice".into();
+        assert_eq!(bad.validate(), Err(StoredLoginError::Invalid("user id")));
+        let mut bad = login();
+        bad.access_token = " ".into();
+        assert_eq!(bad.validate(), Err(StoredLoginError::Invalid("access token")));
+    }
+}
