@@ -37,7 +37,8 @@ export function synapseConfig({ port, dataDir, overrides = {} }) {
         bind_addresses: ["127.0.0.1"],
         type: "http",
         tls: false,
-        x_forwarded: false,
+        // Seeding sends X-Forwarded-For so sessions get realistic, varied IPs.
+        x_forwarded: true,
         resources: [{ names: ["client"], compress: false }],
       },
     ],
@@ -146,11 +147,12 @@ export async function startSynapse({ dataDir, port, overrides = {} } = {}) {
 
 // ---------------------------------------------------------------- seeding
 
-async function call(base, method, pathname, { token, body } = {}) {
+async function call(base, method, pathname, { token, body, ip } = {}) {
   const res = await fetch(base + pathname, {
     method,
     headers: {
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(ip ? { "X-Forwarded-For": ip } : {}),
       ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
     },
     body: body !== undefined ? JSON.stringify(body) : undefined,
@@ -207,9 +209,12 @@ export async function loginDevice(base, username, password, { deviceId, displayN
   };
 }
 
-/** Makes one authenticated request so Synapse records last_seen_ts and IP. */
-export async function touch(base, session) {
-  await call(base, "GET", "/_matrix/client/v3/account/whoami", { token: session.accessToken });
+/**
+ * Makes one authenticated request so Synapse records last_seen_ts and the
+ * IP address (`ip` is sent as X-Forwarded-For).
+ */
+export async function touch(base, session, ip) {
+  await call(base, "GET", "/_matrix/client/v3/account/whoami", { token: session.accessToken, ip });
 }
 
 export async function listDevices(base, token) {

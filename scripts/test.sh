@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, runs the Rust unit tests, builds
+# the release bundle with Trunk, then runs the end-to-end tests in headless
+# Chromium against real Synapse servers that the tests start and stop.
+# Exits non-zero on any failure. Extra arguments go to Playwright
+# (e.g. `scripts/test.sh tests/e2e/login.spec.mjs`).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
+
+status=0
+summary=()
+
+say "Unit tests (cargo test)"
+if cargo test --quiet 2>&1 | tee .setup-logs/unit.log; then
+  summary+=("unit: $(grep -E '^test result' .setup-logs/unit.log | head -1)")
+else
+  status=1
+  summary+=("unit: FAILED")
+fi
+
+say "Release build (trunk build --release)"
+if trunk build --release >.setup-logs/build.log 2>&1; then
+  summary+=("build: ok ($(scripts/bundle-size.sh --short))")
+else
+  tail -n 60 .setup-logs/build.log
+  echo "release build failed" >&2
+  exit 1
+fi
+
+say "End-to-end tests (Playwright + Chromium + Synapse)"
+if npx playwright test -c tests/playwright.config.mjs "$@"; then
+  summary+=("e2e: passed")
+else
+  status=1
+  summary+=("e2e: FAILED")
+fi
+
+say "Summary"
+printf '  %s\n' "${summary[@]}"
+exit "$status"

@@ -1,0 +1,66 @@
+// Shared helpers for the end-to-end specs: the run's environment, fresh
+// accounts on the real Synapse, and the sign-in journey.
+import fs from "node:fs";
+import { test as base, expect } from "@playwright/test";
+import { ENV_FILE } from "../support/global-setup.mjs";
+import { loginDevice, registerUser, touch } from "../support/synapse.mjs";
+
+export { expect };
+
+export function readEnv() {
+  return JSON.parse(fs.readFileSync(ENV_FILE, "utf8"));
+}
+
+let counter = 0;
+/** A username no other test uses. */
+export function uniqueName(prefix = "user") {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${process.pid}${counter}`.toLowerCase();
+}
+
+/**
+ * A fresh account on `hsBase` with other sessions `{ id, name, ip? }`; each
+ * is used once, in order, so their last activity is recent and ascending.
+ */
+export async function createAccount(hsBase, sessions = [], { password = "correct horse" } = {}) {
+  const username = uniqueName();
+  const { userId } = await registerUser(hsBase, username, password);
+  const logins = {};
+  for (const s of sessions) {
+    logins[s.id] = await loginDevice(hsBase, username, password, { deviceId: s.id, displayName: s.name });
+    if (s.ip !== null) await touch(hsBase, logins[s.id], s.ip ?? "127.0.0.1");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { username, password, userId, logins };
+}
+
+/** Fills the sign-in form and waits for the Sessions page. */
+export async function signIn(page, { appUrl, homeserver, username, password }) {
+  await page.goto(appUrl);
+  await page.getByLabel("Homeserver").fill(homeserver);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-session-section")).toBeVisible();
+}
+
+/** The stored login, as the app keeps it in local storage. */
+export async function storedLogin(page) {
+  const raw = await page.evaluate(() => localStorage.getItem("matrix-sessions:login:v1"));
+  return raw ? JSON.parse(raw) : null;
+}
+
+/** Session ids in the order the Other sessions list shows them. */
+export async function listedSessionIds(page) {
+  const ids = await page
+    .getByTestId("other-sessions-section")
+    .locator('[data-testid^="device-tile-"]:not([data-testid^="device-tile-checkbox-"])')
+    .evaluateAll((tiles) => tiles.map((t) => t.dataset.testid.replace("device-tile-", "")));
+  return ids;
+}
+
+export const test = base.extend({
+  env: async ({}, use) => {
+    await use(readEnv());
+  },
+});
