@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT, startSynapse } from "./synapse.mjs";
 import { startStaticServer } from "./static-server.mjs";
-import { DAY, applyLastSeen, seedAccount } from "./seed.mjs";
+import { DAY, DEMO_SESSIONS, applyLastSeen, seedAccount } from "./seed.mjs";
 
 export const RUN_DIR = path.join(ROOT, ".test-run");
 export const ENV_FILE = path.join(RUN_DIR, "env.json");
@@ -35,7 +35,14 @@ export default async function globalSetup() {
     sessions: ORDERED_SESSIONS,
     now,
   });
-  await applyLastSeen(hs, ordered.lastSeen);
+  // The demo's account, for screenshots of a realistic page.
+  const showcase = await seedAccount(hs, {
+    username: "showcase",
+    password: "showcase-password",
+    sessions: DEMO_SESSIONS,
+    now,
+  });
+  await applyLastSeen(hs, [...ordered.lastSeen, ...showcase.lastSeen]);
   const app = await startStaticServer({ dist, wellKnownBaseUrl: hs.base });
   const env = {
     hsBase: hs.base,
@@ -44,6 +51,7 @@ export default async function globalSetup() {
     appOrigin: app.origin,
     seededAt: now,
     ordered: { username: "ordered", password: "ordered-password", userId: ordered.userId },
+    showcase: { username: "showcase", password: "showcase-password", userId: showcase.userId },
   };
   fs.writeFileSync(ENV_FILE, JSON.stringify(env, null, 2));
   return async () => {

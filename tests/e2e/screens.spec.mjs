@@ -1,0 +1,53 @@
+// Screenshots of every screen, at desktop and phone widths, for people to
+// look at (.test-run/screens/). With UPDATE_SCREENSHOTS=1 the README's
+// pictures in tests/screenshots/ are replaced too.
+import fs from "node:fs";
+import path from "node:path";
+import { expect, signIn, test } from "./fixtures.mjs";
+import { ROOT } from "../support/synapse.mjs";
+
+const OUT = path.join(ROOT, ".test-run", "screens");
+const README_SHOTS = path.join(ROOT, "tests", "screenshots");
+
+async function shoot(page, name, { readme = false } = {}) {
+  fs.mkdirSync(OUT, { recursive: true });
+  const file = path.join(OUT, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  if (readme && process.env.UPDATE_SCREENSHOTS === "1") {
+    fs.mkdirSync(README_SHOTS, { recursive: true });
+    fs.copyFileSync(file, path.join(README_SHOTS, `${name}.png`));
+  }
+}
+
+for (const width of [1280, 360]) {
+  test(`screens at ${width} px`, async ({ page, env }) => {
+    await page.setViewportSize({ width, height: width > 500 ? 900 : 760 });
+    await page.goto(env.appUrl);
+    await page.getByLabel("Homeserver").fill(env.hsBase);
+    await page.getByLabel("Username").fill(env.showcase.username);
+    await page.getByLabel("Password").fill("wrong");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert")).toBeVisible();
+    await shoot(page, `login-error-${width}`);
+
+    await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...env.showcase });
+    await expect(page.getByTestId("device-tile-PIXEL8")).toBeVisible();
+    await shoot(page, `sessions-${width}`, { readme: true });
+    // No horizontal scrolling at any width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    await page.getByTestId("device-toggle-details-PIXEL8").click();
+    await page.getByTestId("current-session-toggle-details").click();
+    await shoot(page, `details-${width}`);
+
+    await page.getByTestId("current-session-menu").click();
+    await shoot(page, `menu-${width}`);
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await shoot(page, `sign-out-dialog-${width}`);
+    // Sign out, so the next width's account shows no leftover session.
+    await page.getByTestId("dialog-primary-button").click();
+    await expect(page.getByTestId("login-notice")).toBeVisible();
+  });
+}
