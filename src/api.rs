@@ -2,11 +2,13 @@
 //! here: functions take a client, send one request and return typed data or
 //! an `ApiError`.
 
+pub mod account_data;
 pub mod auth;
 pub mod client;
 pub mod devices;
 pub mod error;
 pub mod http;
+pub mod push;
 pub mod types;
 
 pub use client::{MatrixClient, Homeserver};

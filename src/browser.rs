@@ -40,6 +40,16 @@ pub fn storage_remove(key: &str) {
     }
 }
 
+/// Removes every key for which `matches` is true.
+pub fn storage_remove_matching(matches: impl Fn(&str) -> bool) {
+    let Some(s) = storage() else { return };
+    let len = s.length().unwrap_or(0);
+    let keys: Vec<String> = (0..len).filter_map(|i| s.key(i).ok().flatten()).collect();
+    for key in keys.iter().filter(|k| matches(k)) {
+        let _ = s.remove_item(key);
+    }
+}
+
 pub fn user_agent() -> String {
     web_sys::window()
         .and_then(|w| w.navigator().user_agent().ok())

@@ -5,8 +5,11 @@
 pub mod confirm_dialog;
 pub mod current_session;
 pub mod device_details;
+pub mod device_heading;
 pub mod device_tile;
 pub mod error_banner;
+pub mod modal;
 pub mod options_menu;
 pub mod other_sessions;
+pub mod sign_out_dialog;
 pub mod spinner;

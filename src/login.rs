@@ -124,6 +124,11 @@ impl LoginCtx {
     /// sign-in page.
     pub fn forget(&self, notice: Option<String>) {
         browser::storage_remove(STORAGE_KEY);
+        // Per-account settings end with the user id.
+        if let Some(Some(active)) = self.active.try_get_untracked() {
+            let suffix = format!(":{}", active.client.user_id());
+            browser::storage_remove_matching(|key| key.starts_with("matrix-sessions:") && key.ends_with(&suffix));
+        }
         self.notice.try_set(notice);
         self.active.try_set(None);
     }

@@ -2,9 +2,13 @@
 //! format, homeserver input. No Leptos and no browser APIs here, so all of it
 //! runs under a native `cargo test`.
 
+pub mod account_data;
 pub mod config;
 pub mod devices;
 pub mod homeserver;
+pub mod push;
+pub mod sessions;
 pub mod stored_login;
 pub mod time;
+pub mod uia;
 pub mod user_agent;

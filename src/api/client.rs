@@ -57,8 +57,18 @@ impl Homeserver {
         body: Option<&str>,
         bearer: Option<&str>,
     ) -> Result<T, ApiError> {
-        let response =
-            http::send(method, &self.url(path), bearer, body, DEFAULT_TIMEOUT_MS).await?;
+        self.call_with_timeout(method, path, body, bearer, DEFAULT_TIMEOUT_MS).await
+    }
+
+    pub async fn call_with_timeout<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        bearer: Option<&str>,
+        timeout_ms: u32,
+    ) -> Result<T, ApiError> {
+        let response = http::send(method, &self.url(path), bearer, body, timeout_ms).await?;
         decode_response(response.status, &response.body)
     }
 }
@@ -189,6 +199,17 @@ impl MatrixClient {
         path: &str,
         body: Option<&str>,
     ) -> Result<T, ApiError> {
+        self.request_with_timeout(method, path, body, DEFAULT_TIMEOUT_MS).await
+    }
+
+    /// `request` for calls the server may hold open (long-polling `/sync`).
+    pub async fn request_with_timeout<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        timeout_ms: u32,
+    ) -> Result<T, ApiError> {
         let due = self.inner.tokens.borrow().refresh_due((self.inner.now_ms)());
         if due {
             let used = self.tokens().access_token;
@@ -200,7 +221,7 @@ impl MatrixClient {
             }
         }
         let used = self.tokens().access_token;
-        match self.send::<T>(method, path, body, &used).await {
+        match self.send::<T>(method, path, body, &used, timeout_ms).await {
             Err(ApiError::UnknownToken { soft_logout, message }) => {
                 if self.tokens().refresh_token.is_none() {
                     self.signed_out(if soft_logout {
@@ -212,7 +233,7 @@ impl MatrixClient {
                 }
                 self.refresh(&used).await?;
                 let retry = self.tokens().access_token;
-                let result = self.send::<T>(method, path, body, &retry).await;
+                let result = self.send::<T>(method, path, body, &retry, timeout_ms).await;
                 if let Err(ApiError::UnknownToken { .. }) = &result {
                     self.signed_out(SignedOutReason::Revoked);
                 }
@@ -239,8 +260,12 @@ impl MatrixClient {
         path: &str,
         body: Option<&str>,
         token: &str,
+        timeout_ms: u32,
     ) -> Result<T, ApiError> {
-        self.inner.homeserver.call(method, path, body, Some(token)).await
+        self.inner
+            .homeserver
+            .call_with_timeout(method, path, body, Some(token), timeout_ms)
+            .await
     }
 
     fn is_fatal_refresh_error(&self, err: &ApiError) -> bool {

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One session (device) of the account, from `GET /devices`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Device {
     pub device_id: String,
     #[serde(default)]
@@ -132,6 +132,97 @@ pub struct RefreshResponse {
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct Empty {}
 
+/// A pusher from `GET /pushers`, kept whole: toggling it re-posts the
+/// object as the server sent it.
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Pusher(pub serde_json::Map<String, Value>);
+
+impl Pusher {
+    /// The session whose token created the pusher (MSC3881, unstable or
+    /// stable name).
+    pub fn device_id(&self) -> Option<&str> {
+        self.0
+            .get("org.matrix.msc3881.device_id")
+            .or_else(|| self.0.get("device_id"))
+            .and_then(Value::as_str)
+    }
+
+    /// Whether the pusher delivers notifications (MSC3881); `None` when the
+    /// server does not say.
+    pub fn enabled(&self) -> Option<bool> {
+        self.0
+            .get("org.matrix.msc3881.enabled")
+            .or_else(|| self.0.get("enabled"))
+            .and_then(Value::as_bool)
+    }
+
+    pub fn pushkey(&self) -> &str {
+        self.0.get("pushkey").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// The body for `POST /pushers/set` that switches it on or off: the object
+    /// as returned, without the server-managed MSC3881 fields, plus `enabled`.
+    pub fn with_enabled(&self, enabled: bool) -> serde_json::Map<String, Value> {
+        let mut body = self.0.clone();
+        body.remove("org.matrix.msc3881.device_id");
+        body.remove("device_id");
+        body.remove("enabled");
+        body.insert("org.matrix.msc3881.enabled".into(), Value::Bool(enabled));
+        body
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PushersResponse {
+    #[serde(default)]
+    pub pushers: Vec<Pusher>,
+}
+
+/// One global account-data event.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct AccountDataEvent {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub content: Value,
+}
+
+/// The parts of a filtered `/sync` answer the page reads.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SyncResponse {
+    pub next_batch: String,
+    #[serde(default)]
+    pub account_data: Option<AccountDataEvents>,
+    #[serde(default)]
+    pub device_lists: Option<DeviceLists>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AccountDataEvents {
+    #[serde(default)]
+    pub events: Vec<AccountDataEvent>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct DeviceLists {
+    #[serde(default)]
+    pub changed: Vec<String>,
+}
+
+impl SyncResponse {
+    pub fn account_data_events(&self) -> &[AccountDataEvent] {
+        self.account_data.as_ref().map_or(&[], |a| &a.events)
+    }
+
+    /// True when the user's own list of sessions changed.
+    pub fn own_devices_changed(&self, user_id: &str) -> bool {
+        self.device_lists
+            .as_ref()
+            .is_some_and(|d| d.changed.iter().any(|u| u == user_id))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +252,36 @@ mod tests {
         assert!(v.has_unstable("org.matrix.msc3881"));
         assert!(!v.has_unstable("x"));
         assert!(!v.has_unstable("missing"));
+    }
+
+    #[test]
+    fn pushers_are_kept_whole_and_matched_by_device() {
+        let p: PushersResponse = serde_json::from_str(
+            r#"{"pushers":[{"app_id":"im.vector.app.android","pushkey":"K","kind":"http","data":{"url":"u"},
+                "org.matrix.msc3881.enabled":false,"org.matrix.msc3881.device_id":"PHONE","lang":"en"}]}"#,
+        )
+        .unwrap();
+        let pusher = &p.pushers[0];
+        assert_eq!(pusher.device_id(), Some("PHONE"));
+        assert_eq!(pusher.enabled(), Some(false));
+        let body = pusher.with_enabled(true);
+        assert_eq!(body.get("org.matrix.msc3881.enabled"), Some(&Value::Bool(true)));
+        assert!(body.get("org.matrix.msc3881.device_id").is_none());
+        assert_eq!(body.get("lang"), Some(&Value::String("en".into())));
+    }
+
+    #[test]
+    fn sync_reports_own_device_changes_and_account_data() {
+        let s: SyncResponse = serde_json::from_str(
+            r#"{"next_batch":"s2","device_lists":{"changed":["@bob:hs"]},
+                "account_data":{"events":[{"type":"io.element.matrix_client_information.A","content":{}}]}}"#,
+        )
+        .unwrap();
+        assert!(s.own_devices_changed("@bob:hs"));
+        assert!(!s.own_devices_changed("@eve:hs"));
+        assert_eq!(s.account_data_events().len(), 1);
+        let empty: SyncResponse = serde_json::from_str(r#"{"next_batch":"s3"}"#).unwrap();
+        assert!(empty.account_data_events().is_empty());
     }
 
     #[test]

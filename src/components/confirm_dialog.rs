@@ -1,9 +1,8 @@
-use leptos::html::Dialog;
 use leptos::prelude::*;
-use stylers::style_sheet;
 
-/// A modal confirmation (native `<dialog>`: focus moves in, Escape cancels,
-/// focus returns afterwards). Shows an error in place and stays open when
+use crate::components::modal::Modal;
+
+/// A confirmation in a modal. Shows an error in place and stays open when
 /// the confirmed action fails, so the user can retry or cancel.
 #[component]
 pub fn ConfirmDialog(
@@ -18,39 +17,20 @@ pub fn ConfirmDialog(
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
-    let class_name = style_sheet!("style/components/confirm_dialog.css");
-    let dialog_ref = NodeRef::<Dialog>::new();
-    Effect::new(move |_| {
-        let open = is_open.get();
-        if let Some(dialog) = dialog_ref.get() {
-            if open && !dialog.open() {
-                let _ = dialog.show_modal();
-            } else if !open && dialog.open() {
-                dialog.close();
-            }
-        }
-    });
-    let title_id = "confirm-dialog-title";
-    view! { class = class_name,
-        <dialog
-            node_ref=dialog_ref
-            class="dialog"
-            aria-labelledby=title_id
-            data-testid="confirm-dialog"
-            on:cancel=move |ev: leptos::ev::Event| {
-                // Escape: let our state close the dialog, unless busy.
-                ev.prevent_default();
-                if !is_pending.get_untracked() {
-                    on_cancel.run(());
-                }
-            }
+    view! {
+        <Modal
+            is_open=is_open
+            labelled_by="confirm-dialog-title"
+            testid="confirm-dialog"
+            can_cancel=Signal::derive(move || !is_pending.get())
+            on_cancel=on_cancel
         >
-            <h2 class="title" id=title_id>{title}</h2>
-            <p class="message">{move || message.get()}</p>
-            {move || error.get().map(|e| view! { class = class_name,
+            <h2 class="sm-dialog__title" id="confirm-dialog-title">{title}</h2>
+            <p class="sm-dialog__text">{move || message.get()}</p>
+            {move || error.get().map(|e| view! {
                 <p class="sm-alert" role="alert" data-testid="dialog-error">{e}</p>
             })}
-            <div class="buttons">
+            <div class="sm-dialog__buttons">
                 <button
                     class="sm-button sm-button--secondary"
                     data-testid="dialog-cancel-button"
@@ -71,6 +51,6 @@ pub fn ConfirmDialog(
                     {confirm_label}
                 </button>
             </div>
-        </dialog>
+        </Modal>
     }
 }

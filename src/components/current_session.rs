@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use stylers::style_sheet;
 
-use crate::api::types::Device;
-use crate::components::device_details::DeviceDetails;
+use crate::components::device_details::{DeviceDetails, SessionActions};
 use crate::components::device_tile::DeviceTile;
 use crate::components::options_menu::{MenuItem, OptionsMenu};
 use crate::components::spinner::Spinner;
+use crate::model::sessions::SessionRow;
 
 /// "Current session": this app's own session, its details and its menu.
 #[component]
@@ -13,26 +13,49 @@ pub fn CurrentSession(
     /// This session as the server lists it; `None` while loading or when the
     /// server does not list it.
     #[prop(into)]
-    device: Signal<Option<Device>>,
+    row: Signal<Option<SessionRow>>,
     /// True only during the first load (later loads keep the old content).
     #[prop(into)]
     is_first_load: Signal<bool>,
-    #[prop(into)] is_signing_out: Signal<bool>,
-    on_sign_out: Callback<()>,
+    actions: SessionActions,
+    /// How many other sessions "Sign out of all other sessions" would end;
+    /// 0 hides that menu entry.
+    #[prop(into)]
+    other_count: Signal<usize>,
+    on_sign_out_others: Callback<()>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/current_session.css");
     let (is_expanded, set_expanded) = signal(false);
     let on_toggle = Callback::new(move |_| set_expanded.update(|e| *e = !*e));
+    let own_id = move || row.with(|r| r.as_ref().map(|r| r.id().to_string()));
+    let is_signing_out = Signal::derive(move || own_id().is_some_and(|id| actions.is_signing_out.run(id)));
     let menu_items = Signal::derive(move || {
-        vec![MenuItem {
+        let mut items = vec![MenuItem {
             label: "Sign out".into(),
             testid: "current-session-sign-out",
             is_danger: true,
-            on_select: on_sign_out,
-        }]
+            on_select: Callback::new(move |_| {
+                if let Some(id) = own_id() {
+                    actions.on_sign_out.run(id);
+                }
+            }),
+        }];
+        let others = other_count.get();
+        if others > 0 {
+            items.push(MenuItem {
+                label: format!("Sign out of all other sessions ({others})"),
+                testid: "current-session-sign-out-all-others",
+                is_danger: true,
+                on_select: on_sign_out_others,
+            });
+        }
+        items
     });
-    let menu_disabled =
-        Signal::derive(move || device.with(Option::is_none) || is_signing_out.get());
+    let menu_disabled = Signal::derive(move || row.with(Option::is_none) || is_signing_out.get());
+    // Only whether the session is there decides the structure; its data
+    // flows into the tile and details, so an open rename editor survives
+    // updates.
+    let has_row = Memo::new(move |_| row.with(Option::is_some));
     view! { class = class_name,
         <section class="section" data-testid="current-session-section" aria-labelledby="current-session-heading">
             <div class="header">
@@ -50,28 +73,26 @@ pub fn CurrentSession(
                         <div class="loading"><Spinner label="Loading sessions" large=true/></div>
                     }.into_any();
                 }
-                match device.get() {
-                    Some(device) => view! { class = class_name,
-                        <div>
-                            <DeviceTile
-                                device=device.clone()
-                                is_expanded=is_expanded
-                                on_toggle=on_toggle
-                                toggle_testid="current-session-toggle-details"
-                            />
-                            <Show when=move || is_expanded.get()>
-                                <DeviceDetails
-                                    device=device.clone()
-                                    is_signing_out=is_signing_out
-                                    on_sign_out=on_sign_out
-                                />
-                            </Show>
-                        </div>
-                    }.into_any(),
-                    None => view! { class = class_name,
+                if !has_row.get() {
+                    return view! { class = class_name,
                         <p class="missing">"This session is not in the homeserver's list of sessions."</p>
-                    }.into_any(),
+                    }.into_any();
                 }
+                let row = Signal::derive(move || row.get().unwrap_or_default());
+                view! { class = class_name,
+                    <div>
+                        <DeviceTile
+                            row=row
+                            is_expanded=is_expanded
+                            on_toggle=on_toggle
+                            toggle_testid="current-session-toggle-details"
+                            is_signing_out=is_signing_out
+                        />
+                        <Show when=move || is_expanded.get()>
+                            <DeviceDetails row=row actions=actions/>
+                        </Show>
+                    </div>
+                }.into_any()
             }}
         </section>
     }

@@ -1,66 +1,89 @@
 use leptos::prelude::*;
 use stylers::style_sheet;
 
-use crate::api::types::Device;
 use crate::format;
-use crate::model::devices::display_name;
+use crate::model::sessions::SessionRow;
+
+/// Selection checkbox of a tile in the Other sessions list.
+#[derive(Clone, Copy)]
+pub struct TileSelection {
+    pub is_selected: Signal<bool>,
+    pub on_toggle: Callback<()>,
+}
 
 /// One session in a list: name and a metadata line ("Last activity … · IP ·
-/// ID"), with a caret that expands its details.
+/// ID"), a caret that expands its details, and optionally a checkbox.
 #[component]
 pub fn DeviceTile(
-    device: Device,
+    #[prop(into)] row: Signal<SessionRow>,
     #[prop(into)] is_expanded: Signal<bool>,
     on_toggle: Callback<()>,
     /// `data-testid` of the expand button.
     #[prop(into)]
     toggle_testid: String,
-    /// Extra controls shown before the caret (e.g. a spinner).
-    #[prop(optional)]
-    children: Option<Children>,
+    /// True while this session is being signed out (shows a spinner).
+    #[prop(into, optional)]
+    is_signing_out: Signal<bool>,
+    #[prop(optional)] selection: Option<TileSelection>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/device_tile.css");
-    let name = display_name(&device).to_string();
-    let details_id = format!("device-detail-{}", device.device_id);
-    let last_activity = device.last_seen_ts.map(|ts| {
-        (format!("Last activity {}", format::last_activity(ts)), format::full_date(ts))
-    });
-    let ip = device.last_seen_ip.clone().filter(|ip| !ip.is_empty());
-    let toggle_label = {
-        let name = name.clone();
-        move || {
-            if is_expanded.get() {
-                format!("Hide details of {name}")
-            } else {
-                format!("Show details of {name}")
-            }
-        }
+    let id = row.with_untracked(|r| r.id().to_string());
+    let name = move || row.with(|r| r.name().to_string());
+    let last_activity = move || {
+        row.with(|r| r.device.last_seen_ts).map(|ts| {
+            (format!("Last activity {}", format::last_activity(ts)), format::full_date(ts))
+        })
     };
+    let ip = move || row.with(|r| r.device.last_seen_ip.clone().filter(|ip| !ip.is_empty()));
+    let toggle_label = move || {
+        let verb = if is_expanded.get() { "Hide" } else { "Show" };
+        format!("{verb} details of {}", name())
+    };
+    let checkbox = selection.map(|sel| {
+        let label = move || format!("Select {}", name());
+        view! { class = class_name,
+            <input
+                type="checkbox"
+                class="checkbox"
+                data-testid=format!("device-tile-checkbox-{id}")
+                aria-label=label
+                prop:checked=move || sel.is_selected.get()
+                on:change=move |_| sel.on_toggle.run(())
+            />
+        }
+    });
     view! { class = class_name,
-        <div class="tile" data-testid=format!("device-tile-{}", device.device_id)>
+        <div
+            class="tile"
+            class=("tile--selected", move || selection.is_some_and(|s| s.is_selected.get()))
+            data-testid=format!("device-tile-{id}")
+        >
+            {checkbox}
             <div class="icon" aria-hidden="true">
                 <svg viewBox="0 0 24 24" width="20" height="20">
                     <path fill="currentColor" d="M4 5a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5Zm2 0v9h12V5H6Zm-3 13h18v2H3v-2Z"/>
                 </svg>
             </div>
             <div class="info" on:click=move |_| on_toggle.run(())>
-                <h4 class="name">{name.clone()}</h4>
+                <h4 class="name">{name}</h4>
                 <div class="metadata">
-                    {last_activity.map(|(text, full)| view! { class = class_name,
+                    {move || last_activity().map(|(text, full)| view! { class = class_name,
                         <span data-testid="device-metadata-lastActivity" title=full>{text}</span>
                     })}
-                    {ip.map(|ip| view! { class = class_name,
+                    {move || ip().map(|ip| view! { class = class_name,
                         <span data-testid="device-metadata-lastSeenIp">{ip}</span>
                     })}
-                    <span data-testid="device-metadata-deviceId">{device.device_id.clone()}</span>
+                    <span data-testid="device-metadata-deviceId">{id.clone()}</span>
                 </div>
             </div>
             <div class="actions">
-                {children.map(|c| c())}
+                <Show when=move || is_signing_out.get()>
+                    <span class="sm-spinner" role="status" aria-label="Signing out"></span>
+                </Show>
                 <button
                     class="toggle"
                     data-testid=toggle_testid
-                    aria-controls=details_id
+                    aria-controls=format!("device-detail-{id}")
                     aria-expanded=move || is_expanded.get().to_string()
                     aria-label=toggle_label
                     on:click=move |_| on_toggle.run(())

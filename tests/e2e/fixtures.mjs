@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import { test as base, expect } from "@playwright/test";
 import { ENV_FILE } from "../support/global-setup.mjs";
-import { loginDevice, registerUser, touch } from "../support/synapse.mjs";
+import { loginDevice, matrixCall, registerUser, touch } from "../support/synapse.mjs";
 
 export { expect };
 
@@ -64,3 +64,58 @@ export const test = base.extend({
     await use(readEnv());
   },
 });
+
+/** PUT global account data as `login` (a session of the account). */
+export async function putAccountData(hsBase, login, type, content) {
+  const user = encodeURIComponent(login.userId);
+  await matrixCall(hsBase, "PUT", `/_matrix/client/v3/user/${user}/account_data/${encodeURIComponent(type)}`, {
+    token: login.accessToken,
+    body: content,
+  });
+}
+
+/** GET global account data, or null when there is none. */
+export async function getAccountData(hsBase, login, type) {
+  const user = encodeURIComponent(login.userId);
+  try {
+    return await matrixCall(hsBase, "GET", `/_matrix/client/v3/user/${user}/account_data/${encodeURIComponent(type)}`, {
+      token: login.accessToken,
+    });
+  } catch (err) {
+    if (err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** Creates an HTTP pusher from `login`'s own token (so it belongs to that session). */
+export async function createPusher(hsBase, login, pushkey = `key-${login.deviceId}`) {
+  await matrixCall(hsBase, "POST", "/_matrix/client/v3/pushers/set", {
+    token: login.accessToken,
+    body: {
+      kind: "http",
+      app_id: "im.vector.app.android",
+      app_display_name: "Element",
+      device_display_name: login.deviceId,
+      pushkey,
+      lang: "en",
+      data: { url: "http://127.0.0.1:9/_matrix/push/v1/notify", format: "event_id_only" },
+    },
+  });
+  return pushkey;
+}
+
+export async function getPushers(hsBase, token) {
+  return (await matrixCall(hsBase, "GET", "/_matrix/client/v3/pushers", { token })).pushers;
+}
+
+/** Polls `check` until it returns a truthy value (server-side effects). */
+export async function eventually(check, { timeout = 10_000, interval = 200 } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -40,14 +40,32 @@ for (const width of [1280, 360]) {
     await page.getByTestId("device-toggle-details-PIXEL8").click();
     await page.getByTestId("current-session-toggle-details").click();
     await shoot(page, `details-${width}`);
+    await page.getByTestId("device-detail-PIXEL8").getByTestId("device-heading-rename-cta").click();
+    await page.getByTestId("device-detail-PIXEL8").getByTestId("device-rename-input").fill("x".repeat(104));
+    await page.getByTestId("device-detail-PIXEL8").getByTestId("device-rename-submit-cta").click();
+    await shoot(page, `rename-${width}`);
+    await page.getByTestId("device-detail-PIXEL8").getByTestId("device-rename-cancel-cta").click();
+    await page.getByTestId("device-toggle-details-PIXEL8").click();
+
+    await page.getByTestId("device-tile-checkbox-FIREFOXUBU").check();
+    await page.getByTestId("device-tile-checkbox-OLDLAPTOP").check();
+    await shoot(page, `selection-${width}`);
+    await page.getByTestId("sign-out-selection-cta").click();
+    await page.getByRole("dialog").getByTestId("dialog-primary-button").click();
+    await page.getByRole("dialog").getByLabel("Password").fill("wrong");
+    await page.getByRole("dialog").getByTestId("dialog-primary-button").click();
+    await expect(page.getByRole("dialog").getByRole("alert")).toBeVisible();
+    await shoot(page, `reauth-${width}`);
+    await page.getByRole("dialog").getByTestId("dialog-cancel-button").click();
+    await page.getByTestId("cancel-selection-cta").click();
 
     await page.getByTestId("current-session-menu").click();
     await shoot(page, `menu-${width}`);
-    await page.getByRole("menuitem", { name: "Sign out" }).click();
+    await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
     await expect(page.getByRole("dialog")).toBeVisible();
     await shoot(page, `sign-out-dialog-${width}`);
     // Sign out, so the next width's account shows no leftover session.
-    await page.getByTestId("dialog-primary-button").click();
+    await page.getByRole("dialog").getByTestId("dialog-primary-button").click();
     await expect(page.getByTestId("login-notice")).toBeVisible();
   });
 }

@@ -149,7 +149,7 @@ test("signs out of the current session", async ({ page, env }) => {
   const own = (await storedLogin(page)).device_id;
 
   await page.getByTestId("current-session-menu").click();
-  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Sign out" });
   await expect(dialog).toContainText("Are you sure you want to sign out of this session?");
   await dialog.getByTestId("dialog-primary-button").click();

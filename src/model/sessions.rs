@@ -1,0 +1,136 @@
+//! A session as the page shows it: the device plus everything known about it
+//! from other sources (client information, push toggle), and the
+//! multi-selection rules of the Other sessions list.
+
+use std::collections::HashMap;
+
+use crate::api::types::{Device, Pusher};
+use crate::model::account_data::{ClientInfo, SessionAccountData};
+use crate::model::push::{PushToggle, push_toggle};
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionRow {
+    pub device: Device,
+    pub is_current: bool,
+    pub client_info: Option<ClientInfo>,
+    pub push: Option<PushToggle>,
+}
+
+impl SessionRow {
+    pub fn id(&self) -> &str {
+        &self.device.device_id
+    }
+
+    pub fn name(&self) -> &str {
+        crate::model::devices::display_name(&self.device)
+    }
+}
+
+/// Everything the page loaded, combined into one row per session.
+pub fn build_rows(
+    devices: &[Device],
+    own_device_id: &str,
+    account_data: &SessionAccountData,
+    pushers: &[Pusher],
+    server_supports_msc3881: bool,
+) -> HashMap<String, SessionRow> {
+    devices
+        .iter()
+        .map(|device| {
+            let id = device.device_id.as_str();
+            let silenced = account_data.local_notifications.get(id).map(|l| l.is_silenced);
+            let row = SessionRow {
+                device: device.clone(),
+                is_current: id == own_device_id,
+                client_info: account_data.client_info.get(id).cloned(),
+                push: push_toggle(id, pushers, silenced, server_supports_msc3881),
+            };
+            (id.to_string(), row)
+        })
+        .collect()
+}
+
+/// The state of the "select all" checkbox for the sessions on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectAllState {
+    None,
+    Some,
+    All,
+}
+
+/// Checked only when every visible session is selected and there is at least
+/// one (Element shows an empty list as all selected).
+pub fn select_all_state(visible: &[String], selected: &[String]) -> SelectAllState {
+    let count = visible.iter().filter(|id| selected.contains(id)).count();
+    match count {
+        0 => SelectAllState::None,
+        n if n == visible.len() => SelectAllState::All,
+        _ => SelectAllState::Some,
+    }
+}
+
+/// Clicking "select all": clears when everything visible is selected,
+/// otherwise selects exactly the visible sessions.
+pub fn toggle_select_all(visible: &[String], selected: &[String]) -> Vec<String> {
+    match select_all_state(visible, selected) {
+        SelectAllState::All => Vec::new(),
+        _ => visible.to_vec(),
+    }
+}
+
+/// The selection without sessions that are gone or no longer shown.
+pub fn prune_selection(selected: &[String], visible: &[String]) -> Vec<String> {
+    selected.iter().filter(|id| visible.contains(id)).cloned().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn select_all_reflects_the_visible_sessions_only() {
+        let visible = ids(&["A", "B"]);
+        assert_eq!(select_all_state(&visible, &[]), SelectAllState::None);
+        assert_eq!(select_all_state(&visible, &ids(&["A"])), SelectAllState::Some);
+        assert_eq!(select_all_state(&visible, &ids(&["B", "A", "Z"])), SelectAllState::All);
+        // An empty list is not "all selected".
+        assert_eq!(select_all_state(&[], &[]), SelectAllState::None);
+    }
+
+    #[test]
+    fn select_all_selects_exactly_the_visible_sessions() {
+        let visible = ids(&["A", "B"]);
+        assert_eq!(toggle_select_all(&visible, &[]), visible);
+        assert_eq!(toggle_select_all(&visible, &ids(&["A", "HIDDEN"])), visible);
+        assert_eq!(toggle_select_all(&visible, &visible), Vec::<String>::new());
+    }
+
+    #[test]
+    fn selection_drops_sessions_that_disappeared() {
+        assert_eq!(prune_selection(&ids(&["A", "GONE"]), &ids(&["A", "B"])), ids(&["A"]));
+    }
+
+    #[test]
+    fn rows_combine_client_info_and_push_state() {
+        let device = |id: &str| Device { device_id: id.into(), display_name: None, last_seen_ip: None, last_seen_ts: None };
+        let mut data = SessionAccountData::default();
+        data.apply(&crate::api::types::AccountDataEvent {
+            kind: "io.element.matrix_client_information.A".into(),
+            content: serde_json::json!({"name":"Element"}),
+        });
+        data.apply(&crate::api::types::AccountDataEvent {
+            kind: "org.matrix.msc3890.local_notification_settings.B".into(),
+            content: serde_json::json!({"is_silenced":true}),
+        });
+        let rows = build_rows(&[device("A"), device("B")], "B", &data, &[], true);
+        assert_eq!(rows["A"].client_info.as_ref().unwrap().name.as_deref(), Some("Element"));
+        assert!(rows["A"].push.is_none());
+        assert!(!rows["A"].is_current);
+        assert!(rows["B"].is_current);
+        assert!(!rows["B"].push.as_ref().unwrap().is_on);
+    }
+}

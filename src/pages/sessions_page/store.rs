@@ -1,0 +1,236 @@
+//! The Sessions page's data: loaded in one round of parallel requests, kept
+//! current by a long-polling filtered `/sync`, and updated in place after the
+//! user's own actions instead of reloading everything.
+
+use std::collections::HashMap;
+
+use futures::future::join4;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
+use crate::api::{ApiError, MatrixClient, account_data, auth, devices, push};
+use crate::model::account_data::SessionAccountData;
+use crate::model::devices::sort_sessions;
+use crate::model::sessions::{SessionRow, build_rows};
+
+/// How long one `/sync` long-poll may wait for changes.
+const LIVE_WAIT_MS: u32 = 30_000;
+
+/// Signals holding what the page knows. `Copy`, so closures can share it.
+#[derive(Clone, Copy)]
+pub struct SessionsStore {
+    client: StoredValue<MatrixClient, LocalStorage>,
+    /// Sorted; `None` until the first successful load.
+    pub devices: RwSignal<Option<Vec<Device>>>,
+    pub pushers: RwSignal<Vec<Pusher>>,
+    pub account_data: RwSignal<SessionAccountData>,
+    pub versions: RwSignal<Option<Versions>>,
+    /// Why the session list could not be loaded (nothing to show).
+    pub load_error: RwSignal<Option<String>>,
+    /// Parts that failed while the list itself loaded (shown as a warning).
+    pub partial_errors: RwSignal<Vec<String>>,
+    pub is_loading: RwSignal<bool>,
+    /// Set while live updates are failing and being retried.
+    pub live_problem: RwSignal<Option<String>>,
+    sync_token: StoredValue<Option<String>>,
+    alive: StoredValue<bool>,
+}
+
+impl SessionsStore {
+    pub fn new(client: MatrixClient) -> Self {
+        let store = SessionsStore {
+            client: StoredValue::new_local(client),
+            devices: RwSignal::new(None),
+            pushers: RwSignal::new(Vec::new()),
+            account_data: RwSignal::new(SessionAccountData::default()),
+            versions: RwSignal::new(None),
+            load_error: RwSignal::new(None),
+            partial_errors: RwSignal::new(Vec::new()),
+            is_loading: RwSignal::new(false),
+            live_problem: RwSignal::new(None),
+            sync_token: StoredValue::new(None),
+            alive: StoredValue::new(true),
+        };
+        on_cleanup(move || store.alive.set_value(false));
+        store
+    }
+
+    pub fn client(&self) -> MatrixClient {
+        self.client.get_value()
+    }
+
+    fn is_alive(&self) -> bool {
+        self.alive.try_get_value().unwrap_or(false)
+    }
+
+    /// All rows by session id, rebuilt when any source changes.
+    pub fn rows(&self) -> Memo<HashMap<String, SessionRow>> {
+        let store = *self;
+        let own = self.client().device_id().to_string();
+        Memo::new(move |_| {
+            let msc3881 = store
+                .versions
+                .with(|v| v.as_ref().is_some_and(|v| v.has_unstable("org.matrix.msc3881")));
+            store.devices.with(|devices| {
+                let Some(devices) = devices else { return HashMap::new() };
+                store.account_data.with(|data| {
+                    store.pushers.with(|pushers| build_rows(devices, &own, data, pushers, msc3881))
+                })
+            })
+        })
+    }
+
+    /// Loads everything in one round of parallel requests: sessions, pushers,
+    /// account data (filtered `/sync`) and server features (`/versions`).
+    /// Starts live updates after the first successful load.
+    pub fn load(&self) {
+        let store = *self;
+        if store.is_loading.get_untracked() {
+            return;
+        }
+        store.is_loading.set(true);
+        let client = store.client();
+        spawn_local(async move {
+            let (devices, pushers, sync, versions) = join4(
+                devices::list_devices(&client),
+                push::list_pushers(&client),
+                account_data::sync(&client, None, 0),
+                auth::get_versions(client.homeserver()),
+            )
+            .await;
+            if !store.is_alive() {
+                return;
+            }
+            let mut problems = Vec::new();
+            match pushers {
+                Ok(list) => store.pushers.set(list),
+                Err(err) => problems.push(format!("push notification settings ({err})")),
+            }
+            let first_sync = store.sync_token.get_value().is_none();
+            match sync {
+                Ok(answer) => {
+                    let mut data = SessionAccountData::default();
+                    answer.account_data_events().iter().for_each(|e| data.apply(e));
+                    store.account_data.set(data);
+                    store.sync_token.set_value(Some(answer.next_batch));
+                }
+                Err(err) => problems.push(format!("application details ({err})")),
+            }
+            match versions {
+                Ok(v) => store.versions.set(Some(v)),
+                Err(err) => problems.push(format!("server features ({err})")),
+            }
+            match devices {
+                Ok(mut list) => {
+                    sort_sessions(&mut list);
+                    store.devices.set(Some(list));
+                    store.load_error.set(None);
+                    store.partial_errors.set(problems);
+                }
+                // A login the server ended has already sent the user to sign-in.
+                Err(ApiError::UnknownToken { .. }) => {}
+                Err(err) => store.load_error.set(Some(format!("Couldn't load your sessions. {err}"))),
+            }
+            store.is_loading.set(false);
+            if first_sync && store.sync_token.get_value().is_some() {
+                store.run_live_updates();
+            }
+        });
+    }
+
+    /// Reloads what changes when sessions come and go: the list and pushers.
+    pub fn reload_devices(&self) {
+        let store = *self;
+        let client = store.client();
+        spawn_local(async move {
+            let (devices, pushers) =
+                futures::future::join(devices::list_devices(&client), push::list_pushers(&client)).await;
+            if !store.is_alive() {
+                return;
+            }
+            if let Ok(mut list) = devices {
+                sort_sessions(&mut list);
+                store.devices.set(Some(list));
+            }
+            if let Ok(list) = pushers {
+                store.pushers.set(list);
+            }
+        });
+    }
+
+    /// Long-polls the filtered `/sync`: account-data changes are applied in
+    /// place, and a change to the user's own device list reloads the list.
+    /// Failures are retried with growing pauses and shown meanwhile.
+    fn run_live_updates(&self) {
+        let store = *self;
+        let client = store.client();
+        spawn_local(async move {
+            let mut failures = 0u32;
+            while store.is_alive() {
+                let since = store.sync_token.get_value();
+                match account_data::sync(&client, since.as_deref(), LIVE_WAIT_MS).await {
+                    Ok(answer) => {
+                        if !store.is_alive() {
+                            return;
+                        }
+                        failures = 0;
+                        store.live_problem.set(None);
+                        store.apply_account_data(answer.account_data_events());
+                        if answer.own_devices_changed(client.user_id()) {
+                            store.reload_devices();
+                        }
+                        store.sync_token.set_value(Some(answer.next_batch));
+                    }
+                    Err(ApiError::UnknownToken { .. }) => return,
+                    Err(err) => {
+                        failures += 1;
+                        let wait_s = (2u32.saturating_pow(failures)).min(30);
+                        if store.is_alive() {
+                            store.live_problem.set(Some(format!(
+                                "Live updates paused: {err} Retrying in {wait_s} seconds."
+                            )));
+                        }
+                        gloo_timers::future::TimeoutFuture::new(wait_s * 1000).await;
+                    }
+                }
+            }
+        });
+    }
+
+    pub fn apply_account_data(&self, events: &[AccountDataEvent]) {
+        if events.is_empty() {
+            return;
+        }
+        self.account_data.update(|data| events.iter().for_each(|e| data.apply(e)));
+    }
+
+    /// After a successful rename: the new name, without a reload.
+    pub fn set_display_name(&self, device_id: &str, name: &str) {
+        self.devices.update(|list| {
+            if let Some(d) = list.iter_mut().flatten().find(|d| d.device_id == device_id) {
+                d.display_name = Some(name.to_string());
+            }
+        });
+    }
+
+    /// After a successful sign-out: the sessions disappear at once.
+    pub fn remove_devices(&self, ids: &[String]) {
+        self.devices.update(|list| {
+            if let Some(list) = list {
+                list.retain(|d| !ids.contains(&d.device_id));
+            }
+        });
+        self.pushers
+            .update(|pushers| pushers.retain(|p| !p.device_id().is_some_and(|id| ids.iter().any(|x| x == id))));
+    }
+
+    /// After a pusher was switched: the new state, without a reload.
+    pub fn set_pusher_enabled(&self, pushkey: &str, enabled: bool) {
+        self.pushers.update(|pushers| {
+            for p in pushers.iter_mut().filter(|p| p.pushkey() == pushkey) {
+                p.0.insert("org.matrix.msc3881.enabled".into(), enabled.into());
+            }
+        });
+    }
+}
