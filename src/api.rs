@@ -8,6 +8,7 @@ pub mod client;
 pub mod devices;
 pub mod error;
 pub mod http;
+pub mod keys;
 pub mod push;
 pub mod types;
 

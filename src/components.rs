@@ -11,5 +11,7 @@ pub mod error_banner;
 pub mod modal;
 pub mod options_menu;
 pub mod other_sessions;
+pub mod security_recommendations;
 pub mod sign_out_dialog;
 pub mod spinner;
+pub mod verification_card;

@@ -5,10 +5,12 @@
 pub mod account_data;
 pub mod config;
 pub mod devices;
+pub mod filters;
 pub mod homeserver;
 pub mod push;
 pub mod sessions;
 pub mod stored_login;
 pub mod time;
+pub mod trust;
 pub mod uia;
 pub mod user_agent;

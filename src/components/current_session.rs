@@ -5,6 +5,7 @@ use crate::components::device_details::{DeviceDetails, SessionActions};
 use crate::components::device_tile::DeviceTile;
 use crate::components::options_menu::{MenuItem, OptionsMenu};
 use crate::components::spinner::Spinner;
+use crate::components::verification_card::VerificationCard;
 use crate::model::sessions::SessionRow;
 
 /// "Current session": this app's own session, its details and its menu.
@@ -30,24 +31,22 @@ pub fn CurrentSession(
     let own_id = move || row.with(|r| r.as_ref().map(|r| r.id().to_string()));
     let is_signing_out = Signal::derive(move || own_id().is_some_and(|id| actions.is_signing_out.run(id)));
     let menu_items = Signal::derive(move || {
-        let mut items = vec![MenuItem {
-            label: "Sign out".into(),
-            testid: "current-session-sign-out",
-            is_danger: true,
-            on_select: Callback::new(move |_| {
+        let mut items = vec![MenuItem::danger(
+            "Sign out",
+            "current-session-sign-out",
+            Callback::new(move |_| {
                 if let Some(id) = own_id() {
                     actions.on_sign_out.run(id);
                 }
             }),
-        }];
+        )];
         let others = other_count.get();
         if others > 0 {
-            items.push(MenuItem {
-                label: format!("Sign out of all other sessions ({others})"),
-                testid: "current-session-sign-out-all-others",
-                is_danger: true,
-                on_select: on_sign_out_others,
-            });
+            items.push(MenuItem::danger(
+                format!("Sign out of all other sessions ({others})"),
+                "current-session-sign-out-all-others",
+                on_sign_out_others,
+            ));
         }
         items
     });
@@ -87,8 +86,18 @@ pub fn CurrentSession(
                             on_toggle=on_toggle
                             toggle_testid="current-session-toggle-details"
                             is_signing_out=is_signing_out
+                            inactive_days=actions.inactive_days
                         />
-                        <Show when=move || is_expanded.get()>
+                        // Collapsed: the verification card; expanded: the
+                        // details, which contain it (one card at a time).
+                        <Show
+                            when=move || is_expanded.get()
+                            fallback=move || view! { class = class_name,
+                                <div class="card">
+                                    <VerificationCard trust=Signal::derive(move || row.with(|r| r.trust)) is_current=true/>
+                                </div>
+                            }
+                        >
                             <DeviceDetails row=row actions=actions/>
                         </Show>
                     </div>

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use stylers::style_sheet;
 
 use crate::components::device_heading::{DeviceHeading, RenameStatus};
+use crate::components::verification_card::VerificationCard;
 use crate::format;
 use crate::model::sessions::SessionRow;
 
@@ -23,6 +24,8 @@ pub struct SessionActions {
     pub on_rename: Callback<(String, String)>,
     pub on_push_toggle: Callback<(String, bool)>,
     pub on_sign_out: Callback<String>,
+    /// Days after which a session counts as inactive (for texts).
+    pub inactive_days: u32,
 }
 
 /// The expanded panel of a session: heading with rename, Session details,
@@ -67,6 +70,10 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                 status=rename_status
                 on_rename=on_rename
                 device_id=id.clone()
+            />
+            <VerificationCard
+                trust=Signal::derive(move || row.with(|r| r.trust))
+                is_current=row.with_untracked(|r| r.is_current)
             />
             <section class="section">
                 <h4 class="section-title">"Session details"</h4>

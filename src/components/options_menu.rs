@@ -10,26 +10,55 @@ pub struct MenuItem {
     pub testid: &'static str,
     pub is_danger: bool,
     pub on_select: Callback<()>,
+    /// For choices (a filter): whether this one is the current choice.
+    pub checked: Option<bool>,
+    /// A second line under the label.
+    pub description: Option<String>,
 }
 
-/// A "⋮" button that opens a menu. Arrow keys move between items, Escape
+impl MenuItem {
+    pub fn action(label: impl Into<String>, testid: &'static str, on_select: Callback<()>) -> Self {
+        MenuItem { label: label.into(), testid, is_danger: false, on_select, checked: None, description: None }
+    }
+
+    pub fn danger(label: impl Into<String>, testid: &'static str, on_select: Callback<()>) -> Self {
+        MenuItem { is_danger: true, ..MenuItem::action(label, testid, on_select) }
+    }
+}
+
+/// What opens the menu.
+#[derive(Clone)]
+pub enum MenuTrigger {
+    /// A "⋮" icon button.
+    Kebab,
+    /// A button showing text (e.g. "Show: All"), with this element id.
+    Text { text: Signal<String>, id: &'static str },
+}
+
+/// A button that opens a menu. Arrow keys move between items, Escape
 /// closes and returns focus to the button, leaving the menu closes it.
 #[component]
 pub fn OptionsMenu(
     /// `data-testid` of the button.
     testid: &'static str,
+    #[prop(optional)] trigger: Option<MenuTrigger>,
     /// Accessible name of the button ("Current session options").
     #[prop(into)]
-    label: String,
+    label: Signal<String>,
     #[prop(into)] items: Signal<Vec<MenuItem>>,
     #[prop(into)] is_disabled: Signal<bool>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/options_menu.css");
     let (is_open, set_open) = signal(false);
+    let trigger = trigger.unwrap_or(MenuTrigger::Kebab);
+    let (trigger_class, trigger_id, trigger_text) = match &trigger {
+        MenuTrigger::Kebab => ("kebab", None, None),
+        MenuTrigger::Text { text, id } => ("text-trigger", Some(*id), Some(*text)),
+    };
     let root = NodeRef::<Div>::new();
     let menu_items = move || -> Vec<web_sys::HtmlElement> {
         let Some(root) = root.get_untracked() else { return vec![] };
-        let Ok(list) = root.query_selector_all("[role=menuitem]") else { return vec![] };
+        let Ok(list) = root.query_selector_all("[role=menuitem],[role=menuitemradio]") else { return vec![] };
         (0..list.length())
             .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
             .collect()
@@ -95,20 +124,31 @@ pub fn OptionsMenu(
     view! { class = class_name,
         <div class="menu-root" node_ref=root on:keydown=on_keydown on:focusout=on_focusout>
             <button
-                class="kebab"
+                class=trigger_class
+                id=trigger_id
                 data-testid=testid
-                title="Options"
-                aria-label=label
+                title=if trigger_text.is_none() { Some("Options") } else { None }
+                aria-label=move || label.get()
                 aria-haspopup="menu"
                 aria-expanded=move || is_open.get().to_string()
                 disabled=move || is_disabled.get()
                 on:click=move |_| set_open.update(|open| *open = !*open)
             >
-                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                    <circle cx="12" cy="5" r="2" fill="currentColor"/>
-                    <circle cx="12" cy="12" r="2" fill="currentColor"/>
-                    <circle cx="12" cy="19" r="2" fill="currentColor"/>
-                </svg>
+                {match trigger_text {
+                    None => view! { class = class_name,
+                        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                            <circle cx="12" cy="5" r="2" fill="currentColor"/>
+                            <circle cx="12" cy="12" r="2" fill="currentColor"/>
+                            <circle cx="12" cy="19" r="2" fill="currentColor"/>
+                        </svg>
+                    }.into_any(),
+                    Some(text) => view! { class = class_name,
+                        <span>{move || text.get()}</span>
+                        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path fill="currentColor" d="M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6 1.4-1.4Z"/>
+                        </svg>
+                    }.into_any(),
+                }}
             </button>
             <Show when=move || is_open.get()>
                 <div class="menu" role="menu">
@@ -117,17 +157,30 @@ pub fn OptionsMenu(
                         key=|item| item.testid
                         children=move |item| {
                             let on_select = item.on_select;
+                            let role = if item.checked.is_some() { "menuitemradio" } else { "menuitem" };
                             view! { class = class_name,
                                 <button
                                     class=if item.is_danger { "item item--danger" } else { "item" }
-                                    role="menuitem"
+                                    role=role
+                                    aria-checked=item.checked.map(|c| c.to_string())
                                     data-testid=item.testid
                                     on:click=move |_| {
                                         set_open.set(false);
+                                        focus_button();
                                         on_select.run(());
                                     }
                                 >
-                                    {item.label.clone()}
+                                    <span class="item-label">
+                                        {item.label.clone()}
+                                        {item.checked.filter(|c| *c).map(|_| view! { class = class_name,
+                                            <svg class="check" viewBox="0 0 24 24" width="16" height="16" aria-hidden="true">
+                                                <path fill="currentColor" d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z"/>
+                                            </svg>
+                                        })}
+                                    </span>
+                                    {item.description.clone().map(|d| view! { class = class_name,
+                                        <span class="item-description">{d}</span>
+                                    })}
                                 </button>
                             }
                         }

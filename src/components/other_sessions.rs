@@ -5,16 +5,63 @@ use stylers::style_sheet;
 
 use crate::components::device_details::{DeviceDetails, SessionActions};
 use crate::components::device_tile::{DeviceTile, TileSelection};
-use crate::components::options_menu::{MenuItem, OptionsMenu};
+use crate::components::options_menu::{MenuItem, MenuTrigger, OptionsMenu};
+use crate::model::filters::SessionFilter;
 use crate::model::sessions::{SelectAllState, SessionRow, select_all_state, toggle_select_all};
+
+/// Description of a filter in the dropdown.
+fn filter_description(filter: SessionFilter, inactive_days: u32) -> Option<String> {
+    match filter {
+        SessionFilter::All => None,
+        SessionFilter::Verified => Some("Ready for secure messaging".into()),
+        SessionFilter::Unverified => Some("Not ready for secure messaging".into()),
+        SessionFilter::Inactive => Some(format!("Inactive for {inactive_days} days or longer")),
+        SessionFilter::NoEncryption => Some("Can't be verified".into()),
+    }
+}
+
+/// The card above a filtered list: heading and advice.
+fn filter_card(filter: SessionFilter, inactive_days: u32) -> Option<(&'static str, String)> {
+    match filter {
+        SessionFilter::All => None,
+        SessionFilter::Verified => Some((
+            "Verified sessions",
+            "For best security, sign out from any session that you don't recognize or use anymore.".into(),
+        )),
+        SessionFilter::Unverified => Some((
+            "Unverified sessions",
+            "Verify your sessions for enhanced secure messaging or sign out from those you don't recognize or use anymore.".into(),
+        )),
+        SessionFilter::Inactive => Some((
+            "Inactive sessions",
+            format!("Consider signing out from old sessions ({inactive_days} days or older) you don't use anymore."),
+        )),
+        SessionFilter::NoEncryption => Some((
+            "Sessions without encryption",
+            "These sessions never set up encryption, so they can't be verified. That is normal for bots and scripts; sign out of any you don't recognise.".into(),
+        )),
+    }
+}
+
+fn empty_text(filter: SessionFilter) -> &'static str {
+    match filter {
+        SessionFilter::All => "No sessions found.",
+        SessionFilter::Verified => "No verified sessions found.",
+        SessionFilter::Unverified => "No unverified sessions found.",
+        SessionFilter::Inactive => "No inactive sessions found.",
+        SessionFilter::NoEncryption => "No sessions without encryption found.",
+    }
+}
 
 /// "Other sessions": the account's other sessions with multi-selection and
 /// bulk sign-out.
 #[component]
 pub fn OtherSessions(
-    /// Ids of the sessions to list, in order.
+    /// Ids of the sessions to list (already filtered), in order.
     #[prop(into)]
     ids: Signal<Vec<String>>,
+    #[prop(into)] filter: Signal<SessionFilter>,
+    on_filter: Callback<SessionFilter>,
     rows: Memo<HashMap<String, SessionRow>>,
     /// Ids of the sessions whose details are open.
     expanded_ids: RwSignal<Vec<String>>,
@@ -36,12 +83,20 @@ pub fn OtherSessions(
     let select_all = Memo::new(move |_| ids.with(|ids| selected_ids.with(|sel| select_all_state(ids, sel))));
     let menu_items = Signal::derive(move || {
         let n = total_count.get();
-        vec![MenuItem {
-            label: if n == 1 { "Sign out of 1 session".into() } else { format!("Sign out of {n} sessions") },
-            testid: "other-sessions-sign-out-all",
-            is_danger: true,
-            on_select: on_sign_out_all,
-        }]
+        let label = if n == 1 { "Sign out of 1 session".into() } else { format!("Sign out of {n} sessions") };
+        vec![MenuItem::danger(label, "other-sessions-sign-out-all", on_sign_out_all)]
+    });
+    let inactive_days = actions.inactive_days;
+    let filter_items = Signal::derive(move || {
+        let current = filter.get();
+        SessionFilter::ALL
+            .into_iter()
+            .map(|f| MenuItem {
+                checked: Some(f == current),
+                description: filter_description(f, inactive_days),
+                ..MenuItem::action(f.label(), filter_option_testid(f), Callback::new(move |_| on_filter.run(f)))
+            })
+            .collect::<Vec<_>>()
     });
     let header_label = move || match selected_count() {
         0 => "Sessions".to_string(),
@@ -78,6 +133,18 @@ pub fn OtherSessions(
                     }
                 />
                 <span class="list-label" aria-live="polite" data-testid="list-header-label">{header_label}</span>
+                <Show when=move || { selected_count() == 0 }>
+                    <OptionsMenu
+                        testid="device-list-filter-button"
+                        label=Signal::derive(move || format!("Filter devices: {}", filter.get().label()))
+                        trigger=MenuTrigger::Text {
+                            text: Signal::derive(move || format!("Show: {}", filter.get().label())),
+                            id: "device-list-filter",
+                        }
+                        items=filter_items
+                        is_disabled=false
+                    />
+                </Show>
                 <Show when=move || { selected_count() > 0 }>
                     <div class="bulk">
                         <button
@@ -102,6 +169,27 @@ pub fn OtherSessions(
                     </div>
                 </Show>
             </div>
+            {move || filter_card(filter.get(), inactive_days).filter(|_| ids.with(|i| !i.is_empty())).map(|(title, text)| view! { class = class_name,
+                <div class="filter-card" data-testid="filter-card">
+                    <h3 class="filter-card-title">{title}</h3>
+                    <p class="filter-card-text">{text}</p>
+                </div>
+            })}
+            <Show when=move || ids.with(Vec::is_empty)>
+                <p class="empty" data-testid="devices-empty">
+                    {move || empty_text(filter.get())}
+                    " "
+                    <Show when=move || filter.get() != SessionFilter::All>
+                        <button
+                            class="sm-button sm-button--link"
+                            data-testid="devices-clear-filter-btn"
+                            on:click=move |_| on_filter.run(SessionFilter::All)
+                        >
+                            "Show all"
+                        </button>
+                    </Show>
+                </p>
+            </Show>
             <ul class="list">
                 <For
                     each=move || ids.get()
@@ -161,6 +249,7 @@ pub fn OtherSessions(
                                     toggle_testid=format!("device-toggle-details-{id}")
                                     is_signing_out=is_signing_out
                                     selection=selection
+                                    inactive_days=inactive_days
                                 />
                                 <Show when=move || is_expanded.get()>
                                     <DeviceDetails row=row actions=actions/>
@@ -171,5 +260,16 @@ pub fn OtherSessions(
                 />
             </ul>
         </section>
+    }
+}
+
+/// Element's test ids for the filter options.
+fn filter_option_testid(filter: SessionFilter) -> &'static str {
+    match filter {
+        SessionFilter::All => "filter-option-ALL",
+        SessionFilter::Verified => "filter-option-Verified",
+        SessionFilter::Unverified => "filter-option-Unverified",
+        SessionFilter::Inactive => "filter-option-Inactive",
+        SessionFilter::NoEncryption => "filter-option-NoEncryption",
     }
 }

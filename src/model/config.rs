@@ -12,11 +12,17 @@ pub struct AppConfig {
     pub default_homeserver: Option<String>,
     /// Shown in the title and in new sessions' display names.
     pub brand: String,
+    /// Sessions not seen for longer than this are inactive.
+    pub inactive_days: u32,
 }
 
 impl Default for AppConfig {
     fn default() -> Self {
-        AppConfig { default_homeserver: None, brand: DEFAULT_BRAND.to_string() }
+        AppConfig {
+            default_homeserver: None,
+            brand: DEFAULT_BRAND.to_string(),
+            inactive_days: crate::model::filters::DEFAULT_INACTIVE_DAYS,
+        }
     }
 }
 
@@ -27,6 +33,8 @@ struct RawConfig {
     default_homeserver: Option<String>,
     #[serde(default)]
     brand: Option<String>,
+    #[serde(default)]
+    inactive_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -51,6 +59,12 @@ pub fn parse_config(text: &str) -> Result<AppConfig, ConfigError> {
             return Err(ConfigError("\"brand\" must have 1 to 40 characters".into()));
         }
         config.brand = brand.to_string();
+    }
+    if let Some(days) = raw.inactive_days {
+        if !(1..=3650).contains(&days) {
+            return Err(ConfigError("\"inactive_days\" must be between 1 and 3650".into()));
+        }
+        config.inactive_days = days;
     }
     Ok(config)
 }
@@ -77,6 +91,9 @@ mod tests {
         assert!(unknown.0.contains("default_homserver"), "{unknown}");
         let wrong_type = parse_config(r#"{"brand":5}"#).unwrap_err();
         assert!(wrong_type.0.contains("line 1"), "{wrong_type}");
+        let days = parse_config(r#"{"inactive_days":0}"#).unwrap_err();
+        assert!(days.0.contains("inactive_days"), "{days}");
+        assert_eq!(parse_config(r#"{"inactive_days":30}"#).unwrap().inactive_days, 30);
         let bad_url = parse_config(r#"{"default_homeserver":"not a server"}"#).unwrap_err();
         assert!(bad_url.0.contains("default_homeserver"), "{bad_url}");
         assert!(parse_config("not json").is_err());

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use crate::api::types::{Device, Pusher};
 use crate::model::account_data::{ClientInfo, SessionAccountData};
+use crate::model::filters::is_inactive;
 use crate::model::push::{PushToggle, push_toggle};
+use crate::model::trust::Trust;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SessionRow {
@@ -14,6 +16,21 @@ pub struct SessionRow {
     pub is_current: bool,
     pub client_info: Option<ClientInfo>,
     pub push: Option<PushToggle>,
+    pub trust: Trust,
+    pub is_inactive: bool,
+}
+
+/// Everything besides the device list that goes into the rows.
+pub struct RowSources<'a> {
+    pub own_device_id: &'a str,
+    pub account_data: &'a SessionAccountData,
+    pub pushers: &'a [Pusher],
+    pub server_supports_msc3881: bool,
+    /// Trust per session that published keys; `None` when the keys could
+    /// not be loaded (every session is then `Unknown`).
+    pub trust: Option<&'a HashMap<String, Trust>>,
+    pub now_ms: i64,
+    pub inactive_days: u32,
 }
 
 impl SessionRow {
@@ -27,23 +44,23 @@ impl SessionRow {
 }
 
 /// Everything the page loaded, combined into one row per session.
-pub fn build_rows(
-    devices: &[Device],
-    own_device_id: &str,
-    account_data: &SessionAccountData,
-    pushers: &[Pusher],
-    server_supports_msc3881: bool,
-) -> HashMap<String, SessionRow> {
+pub fn build_rows(devices: &[Device], src: &RowSources) -> HashMap<String, SessionRow> {
     devices
         .iter()
         .map(|device| {
             let id = device.device_id.as_str();
-            let silenced = account_data.local_notifications.get(id).map(|l| l.is_silenced);
+            let silenced = src.account_data.local_notifications.get(id).map(|l| l.is_silenced);
+            let trust = match src.trust {
+                Some(map) => map.get(id).copied().unwrap_or(Trust::NoEncryption),
+                None => Trust::Unknown,
+            };
             let row = SessionRow {
                 device: device.clone(),
-                is_current: id == own_device_id,
-                client_info: account_data.client_info.get(id).cloned(),
-                push: push_toggle(id, pushers, silenced, server_supports_msc3881),
+                is_current: id == src.own_device_id,
+                client_info: src.account_data.client_info.get(id).cloned(),
+                push: push_toggle(id, src.pushers, silenced, src.server_supports_msc3881),
+                trust,
+                is_inactive: is_inactive(device.last_seen_ts, src.now_ms, src.inactive_days),
             };
             (id.to_string(), row)
         })
@@ -126,7 +143,21 @@ mod tests {
             kind: "org.matrix.msc3890.local_notification_settings.B".into(),
             content: serde_json::json!({"is_silenced":true}),
         });
-        let rows = build_rows(&[device("A"), device("B")], "B", &data, &[], true);
+        let trust = HashMap::from([("A".to_string(), Trust::Verified)]);
+        let rows = build_rows(
+            &[device("A"), device("B")],
+            &RowSources {
+                own_device_id: "B",
+                account_data: &data,
+                pushers: &[],
+                server_supports_msc3881: true,
+                trust: Some(&trust),
+                now_ms: 0,
+                inactive_days: 90,
+            },
+        );
+        assert_eq!(rows["A"].trust, Trust::Verified);
+        assert_eq!(rows["B"].trust, Trust::NoEncryption);
         assert_eq!(rows["A"].client_info.as_ref().unwrap().name.as_deref(), Some("Element"));
         assert!(rows["A"].push.is_none());
         assert!(!rows["A"].is_current);

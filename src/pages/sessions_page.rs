@@ -18,10 +18,14 @@ use crate::components::device_details::{PushStatus, SessionActions};
 use crate::components::device_heading::RenameStatus;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::other_sessions::OtherSessions;
+use crate::components::security_recommendations::SecurityRecommendations;
 use crate::components::sign_out_dialog::{SignOutDialog, SignOutPhase};
 use crate::login::LoginCtx;
+use crate::browser;
+use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::push::PushTarget;
 use crate::model::sessions::prune_selection;
+use crate::model::trust::{CrossSigning, IdentityCheck};
 use sign_out::SignOutFlow;
 use store::SessionsStore;
 
@@ -31,14 +35,17 @@ use store::SessionsStore;
 pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let class_name = style_sheet!("style/components/sessions_page.css");
     let login = LoginCtx::expect();
-    let brand = expect_context::<ConfigCtx>().0.brand;
+    let config = expect_context::<ConfigCtx>().0;
+    let brand = config.brand.clone();
+    let inactive_days = config.inactive_days;
     let own_id = client.device_id().to_string();
     let user_id = client.user_id().to_string();
 
     // -- data --
     let store = SessionsStore::new(client);
     store.load();
-    let rows = store.rows();
+    let trust = store.trust();
+    let rows = store.rows(trust, inactive_days);
     let current = {
         let own = own_id.clone();
         Memo::new(move |_| rows.with(|r| r.get(&own).cloned()))
@@ -55,6 +62,17 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
             })
         })
     };
+    let filter = RwSignal::new(
+        browser::query_param("filter")
+            .and_then(|q| SessionFilter::from_query(&q))
+            .unwrap_or_default(),
+    );
+    let shown_ids = Memo::new(move |_| {
+        other_ids.with(|ids| rows.with(|r| filtered_ids(ids, |id| r.get(id), filter.get())))
+    });
+    let recommendations = Memo::new(move |_| {
+        other_ids.with(|ids| rows.with(|r| Recommendations::count(ids.iter().filter_map(|id| r.get(id)))))
+    });
     let is_first_load =
         Signal::derive(move || store.devices.with(Option::is_none) && store.load_error.with(Option::is_none));
 
@@ -69,9 +87,36 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let current_sign_out_error = RwSignal::new(None::<String>);
     let flow = SignOutFlow::new(store);
 
-    // Sessions that disappear (signed out anywhere) leave the selection.
+    // Remember the first identity seen; a different one later is a warning.
     Effect::new(move |_| {
-        let visible = other_ids.get();
+        let first = trust.with(|t| match (&t.identity, &t.chain) {
+            (Some(IdentityCheck::FirstSeen), Some(chain)) => chain.master_key().map(str::to_string),
+            _ => None,
+        });
+        if let Some(master) = first {
+            store.pin_identity(&master);
+        }
+    });
+
+    // The filter lives in the address, so reloads and links keep it; a new
+    // filter starts a new selection.
+    let set_filter = Callback::new(move |f: SessionFilter| {
+        if filter.get_untracked() != f {
+            filter.set(f);
+            selected_ids.set(Vec::new());
+        }
+        browser::replace_query_param("filter", f.as_query());
+    });
+    let view_recommendation = Callback::new(move |f: SessionFilter| {
+        set_filter.run(f);
+        selected_ids.set(Vec::new());
+        request_animation_frame(|| browser::scroll_into_view("other-sessions-heading"));
+    });
+
+    // Sessions that disappear (signed out anywhere, or filtered away) leave
+    // the selection.
+    Effect::new(move |_| {
+        let visible = shown_ids.get();
         let pruned = selected_ids.with_untracked(|s| prune_selection(s, &visible));
         if selected_ids.with_untracked(|s| s.len() != pruned.len()) {
             selected_ids.set(pruned);
@@ -218,12 +263,13 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         on_rename: rename,
         on_push_toggle: toggle_push,
         on_sign_out: sign_out,
+        inactive_days,
     };
 
     let any_sign_out = Signal::derive(move || flow.phase.get() != SignOutPhase::Closed || current_sign_out_pending.get());
     let sign_out_all_others = Callback::new(move |_| flow.start(other_ids.get_untracked(), String::new()));
     let sign_out_selected = Callback::new(move |_| {
-        let selected = other_ids.with_untracked(|ids| {
+        let selected = shown_ids.with_untracked(|ids| {
             selected_ids.with_untracked(|s| ids.iter().filter(|id| s.contains(id)).cloned().collect::<Vec<_>>())
         });
         flow.start(selected, String::new());
@@ -308,6 +354,45 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 {move || store.live_problem.get().map(|text| view! { class = class_name,
                     <p class="live-problem" role="status" data-testid="live-problem">{text}</p>
                 })}
+                {move || trust.with(|t| t.identity.clone()).and_then(|identity| match identity {
+                    IdentityCheck::Changed { current, .. } => Some(view! { class = class_name,
+                        <div class="identity-warning" role="alert" data-testid="identity-changed-warning">
+                            <h2 class="notice-title">"Your account's identity was reset"</h2>
+                            <p class="notice-text">
+                                "The account's cross-signing keys changed since this browser last saw them. "
+                                "Either you reset your identity on another device, or someone else did. "
+                                "Until you accept the new identity, no session is shown as verified."
+                            </p>
+                            <button
+                                class="sm-button"
+                                data-testid="identity-accept"
+                                on:click=move |_| store.pin_identity(&current)
+                            >
+                                "I reset it: accept the new identity"
+                            </button>
+                        </div>
+                    }),
+                    _ => None,
+                })}
+                {move || trust.with(|t| t.chain.clone()).and_then(|chain| match chain {
+                    CrossSigning::NotSetUp => Some(view! { class = class_name,
+                        <p class="sm-notice" data-testid="cross-signing-missing">
+                            "Your account has not set up cross-signing, so sessions can't be verified yet. "
+                            "Set it up from an app with encryption, such as Element, to see which sessions are verified."
+                        </p>
+                    }.into_any()),
+                    CrossSigning::Broken { .. } => Some(view! { class = class_name,
+                        <p class="sm-alert" role="alert" data-testid="cross-signing-broken">
+                            "Your account's cross-signing keys don't check out (the self-signing key isn't validly signed), so no session is shown as verified."
+                        </p>
+                    }.into_any()),
+                    CrossSigning::Ready { .. } => None,
+                })}
+                <SecurityRecommendations
+                    counts=recommendations
+                    inactive_days=inactive_days
+                    on_view=view_recommendation
+                />
                 <CurrentSession
                     row=current
                     is_first_load=is_first_load
@@ -317,7 +402,9 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 />
                 <Show when=move || other_ids.with(|o| !o.is_empty())>
                     <OtherSessions
-                        ids=other_ids
+                        ids=shown_ids
+                        filter=filter
+                        on_filter=set_filter
                         rows=rows
                         expanded_ids=expanded_ids
                         selected_ids=selected_ids

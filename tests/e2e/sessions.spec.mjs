@@ -40,10 +40,20 @@ test("lists every session, most recent first, with name, last activity and IP", 
   for (const s of ORDERED_SESSIONS) {
     const tile = page.getByTestId(`device-tile-${s.id}`);
     await expect(tile.getByRole("heading")).toHaveText(s.name);
-    await expect(tile.getByTestId("device-metadata-deviceId")).toHaveText(s.id);
+    const inactive = s.ageMs > 90 * 86400000;
+    // As in Element, an inactive session's line leaves out its id.
+    await expect(tile.getByTestId("device-metadata-deviceId")).toHaveCount(inactive ? 0 : 1);
+    if (!inactive) await expect(tile.getByTestId("device-metadata-deviceId")).toHaveText(s.id);
     if (s.ageMs === undefined) {
       await expect(tile.getByTestId("device-metadata-lastActivity")).toHaveCount(0);
       await expect(tile.getByTestId("device-metadata-lastSeenIp")).toHaveCount(0);
+    } else if (inactive) {
+      // Older than 90 days: the tile says inactive instead of last activity.
+      const ts = env.seededAt - s.ageMs;
+      await expect(tile.getByTestId("device-metadata-inactive")).toHaveText(
+        `Inactive for 90+ days (${expectedLabel(ts, now)})`,
+      );
+      await expect(tile.getByTestId("device-metadata-lastSeenIp")).toHaveText(s.ip);
     } else {
       const ts = env.seededAt - s.ageMs;
       await expect(tile.getByTestId("device-metadata-lastActivity")).toHaveText(
@@ -53,8 +63,12 @@ test("lists every session, most recent first, with name, last activity and IP", 
     }
   }
   // Spot-check the shapes: a year-old session carries its year.
-  await expect(page.getByTestId("device-tile-OLD").getByTestId("device-metadata-lastActivity")).toHaveText(
-    /^Last activity [A-Z][a-z]{2} \d{1,2}, \d{4}$/,
+  await expect(page.getByTestId("device-tile-OLD").getByTestId("device-metadata-inactive")).toHaveText(
+    /^Inactive for 90\+ days \([A-Z][a-z]{2} \d{1,2}, \d{4}\)$/,
+  );
+  await page.getByTestId("device-toggle-details-OLD").click();
+  await expect(page.getByTestId("device-detail-OLD").getByRole("row", { name: /Last activity/ })).toHaveText(
+    /Last activity\s*[A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2}/,
   );
 });
 

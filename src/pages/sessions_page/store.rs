@@ -4,15 +4,27 @@
 
 use std::collections::HashMap;
 
-use futures::future::join4;
+use futures::future::{join, join5};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::Value;
 
 use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
-use crate::api::{ApiError, MatrixClient, account_data, auth, devices, push};
+use crate::api::{ApiError, MatrixClient, account_data, auth, devices, keys, push};
+use crate::browser;
 use crate::model::account_data::SessionAccountData;
 use crate::model::devices::sort_sessions;
-use crate::model::sessions::{SessionRow, build_rows};
+use crate::model::sessions::{RowSources, SessionRow, build_rows};
+use crate::model::trust::{CrossSigning, IdentityCheck, Trust, check_identity, cross_signing, evaluate};
+
+/// What verification the page can show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TrustState {
+    pub chain: Option<CrossSigning>,
+    pub identity: Option<IdentityCheck>,
+    /// `None` until keys are loaded (or when they failed).
+    pub sessions: Option<HashMap<String, Trust>>,
+}
 
 /// How long one `/sync` long-poll may wait for changes.
 const LIVE_WAIT_MS: u32 = 30_000;
@@ -26,6 +38,10 @@ pub struct SessionsStore {
     pub pushers: RwSignal<Vec<Pusher>>,
     pub account_data: RwSignal<SessionAccountData>,
     pub versions: RwSignal<Option<Versions>>,
+    /// The `/keys/query` answer for the user's own keys.
+    pub keys: RwSignal<Option<Value>>,
+    /// The account's master key as first seen in this browser (identity pin).
+    pub pinned_identity: RwSignal<Option<String>>,
     /// Why the session list could not be loaded (nothing to show).
     pub load_error: RwSignal<Option<String>>,
     /// Parts that failed while the list itself loaded (shown as a warning).
@@ -45,6 +61,8 @@ impl SessionsStore {
             pushers: RwSignal::new(Vec::new()),
             account_data: RwSignal::new(SessionAccountData::default()),
             versions: RwSignal::new(None),
+            keys: RwSignal::new(None),
+            pinned_identity: RwSignal::new(None),
             load_error: RwSignal::new(None),
             partial_errors: RwSignal::new(Vec::new()),
             is_loading: RwSignal::new(false),
@@ -53,7 +71,36 @@ impl SessionsStore {
             alive: StoredValue::new(true),
         };
         on_cleanup(move || store.alive.set_value(false));
+        store.pinned_identity.set(browser::storage_get(&store.identity_key()));
         store
+    }
+
+    fn identity_key(&self) -> String {
+        format!("matrix-sessions:identity:{}", self.client().user_id())
+    }
+
+    /// Remembers `master_key` as the account's identity in this browser.
+    pub fn pin_identity(&self, master_key: &str) {
+        browser::storage_set(&self.identity_key(), master_key);
+        self.pinned_identity.set(Some(master_key.to_string()));
+    }
+
+    /// Verification of every session, recomputed only when the keys or the
+    /// remembered identity change (signature checks are the costly part).
+    pub fn trust(&self) -> Memo<TrustState> {
+        let store = *self;
+        let user = self.client().user_id().to_string();
+        Memo::new(move |_| {
+            store.keys.with(|keys| {
+                let Some(keys) = keys else { return TrustState::default() };
+                let pinned = store.pinned_identity.get();
+                let current = cross_signing(keys, &user);
+                let identity = check_identity(current.master_key(), pinned.as_deref());
+                let distrust = matches!(identity, IdentityCheck::Changed { .. });
+                let (chain, sessions) = evaluate(keys, &user, distrust);
+                TrustState { chain: Some(chain), identity: Some(identity), sessions: Some(sessions) }
+            })
+        })
     }
 
     pub fn client(&self) -> MatrixClient {
@@ -65,7 +112,7 @@ impl SessionsStore {
     }
 
     /// All rows by session id, rebuilt when any source changes.
-    pub fn rows(&self) -> Memo<HashMap<String, SessionRow>> {
+    pub fn rows(&self, trust: Memo<TrustState>, inactive_days: u32) -> Memo<HashMap<String, SessionRow>> {
         let store = *self;
         let own = self.client().device_id().to_string();
         Memo::new(move |_| {
@@ -75,14 +122,30 @@ impl SessionsStore {
             store.devices.with(|devices| {
                 let Some(devices) = devices else { return HashMap::new() };
                 store.account_data.with(|data| {
-                    store.pushers.with(|pushers| build_rows(devices, &own, data, pushers, msc3881))
+                    store.pushers.with(|pushers| {
+                        trust.with(|trust| {
+                            build_rows(
+                                devices,
+                                &RowSources {
+                                    own_device_id: &own,
+                                    account_data: data,
+                                    pushers,
+                                    server_supports_msc3881: msc3881,
+                                    trust: trust.sessions.as_ref(),
+                                    now_ms: browser::now_ms() as i64,
+                                    inactive_days,
+                                },
+                            )
+                        })
+                    })
                 })
             })
         })
     }
 
-    /// Loads everything in one round of parallel requests: sessions, pushers,
-    /// account data (filtered `/sync`) and server features (`/versions`).
+    /// Loads everything in one round of parallel requests: sessions, keys,
+    /// pushers, account data (filtered `/sync`) and server features
+    /// (`/versions`).
     /// Starts live updates after the first successful load.
     pub fn load(&self) {
         let store = *self;
@@ -92,8 +155,9 @@ impl SessionsStore {
         store.is_loading.set(true);
         let client = store.client();
         spawn_local(async move {
-            let (devices, pushers, sync, versions) = join4(
+            let (devices, keys, pushers, sync, versions) = join5(
                 devices::list_devices(&client),
+                keys::query_own_keys(&client),
                 push::list_pushers(&client),
                 account_data::sync(&client, None, 0),
                 auth::get_versions(client.homeserver()),
@@ -103,6 +167,10 @@ impl SessionsStore {
                 return;
             }
             let mut problems = Vec::new();
+            match keys {
+                Ok(answer) => store.keys.set(Some(answer)),
+                Err(err) => problems.push(format!("verification ({err})")),
+            }
             match pushers {
                 Ok(list) => store.pushers.set(list),
                 Err(err) => problems.push(format!("push notification settings ({err})")),
@@ -139,15 +207,22 @@ impl SessionsStore {
         });
     }
 
-    /// Reloads what changes when sessions come and go: the list and pushers.
+    /// Reloads what changes when sessions come and go: the list, their
+    /// keys and pushers.
     pub fn reload_devices(&self) {
         let store = *self;
         let client = store.client();
         spawn_local(async move {
-            let (devices, pushers) =
-                futures::future::join(devices::list_devices(&client), push::list_pushers(&client)).await;
+            let ((devices, keys), pushers) = join(
+                join(devices::list_devices(&client), keys::query_own_keys(&client)),
+                push::list_pushers(&client),
+            )
+            .await;
             if !store.is_alive() {
                 return;
+            }
+            if let Ok(answer) = keys {
+                store.keys.set(Some(answer));
             }
             if let Ok(mut list) = devices {
                 sort_sessions(&mut list);
