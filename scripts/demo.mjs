@@ -6,7 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import { ROOT, freePort, startSynapse } from "../tests/support/synapse.mjs";
 import { startStaticServer } from "../tests/support/static-server.mjs";
-import { DEMO_SESSIONS, applyLastSeen, seedAccount } from "../tests/support/seed.mjs";
+import { DEMO_KEYS, DEMO_SESSIONS, applyLastSeen, seedAccount, seedKeys } from "../tests/support/seed.mjs";
 
 const DEMO_DIR = path.join(ROOT, ".demo");
 const USERNAME = "demo";
@@ -35,6 +35,7 @@ const cleanup = async () => {
 try {
   console.log("Creating the demo account and its sessions…");
   const demo = await seedAccount(hs, { username: USERNAME, password: PASSWORD, sessions: DEMO_SESSIONS });
+  await seedKeys(hs, demo, DEMO_KEYS);
   await applyLastSeen(hs, demo.lastSeen);
   const app = await startStaticServer({
     dist: path.join(ROOT, "dist"),
@@ -50,7 +51,8 @@ try {
     Username    ${USERNAME}
     Password    ${PASSWORD}
 
-  The account has ${DEMO_SESSIONS.length} other sessions (phone, laptops, a bot, one inactive for 130 days).
+  The account has ${DEMO_SESSIONS.length} other sessions: two verified, two unverified, a bot without
+  encryption, one inactive for 130 days and one never used.
   Press Ctrl-C to stop; the demo data is deleted.
 `);
   const stop = async () => {

@@ -59,6 +59,15 @@ for (const width of [1280, 360]) {
     await page.getByRole("dialog").getByTestId("dialog-cancel-button").click();
     await page.getByTestId("cancel-selection-cta").click();
 
+    await page.locator("#device-list-filter").click();
+    await shoot(page, `filter-menu-${width}`);
+    await page.getByTestId("filter-option-Unverified").click();
+    await shoot(page, `filtered-${width}`);
+    await page.locator("#device-list-filter").click();
+    await page.getByTestId("filter-option-Verified").click();
+    await page.locator("#device-list-filter").click();
+    await page.getByTestId("filter-option-ALL").click();
+
     await page.getByTestId("current-session-menu").click();
     await shoot(page, `menu-${width}`);
     await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();

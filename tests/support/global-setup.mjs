@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { ROOT, startSynapse } from "./synapse.mjs";
 import { startStaticServer } from "./static-server.mjs";
-import { DAY, DEMO_SESSIONS, applyLastSeen, seedAccount } from "./seed.mjs";
+import { DAY, DEMO_KEYS, DEMO_SESSIONS, applyLastSeen, seedAccount, seedKeys } from "./seed.mjs";
 
 export const RUN_DIR = path.join(ROOT, ".test-run");
 export const ENV_FILE = path.join(RUN_DIR, "env.json");
@@ -42,6 +42,7 @@ export default async function globalSetup() {
     sessions: DEMO_SESSIONS,
     now,
   });
+  await seedKeys(hs, showcase, DEMO_KEYS);
   await applyLastSeen(hs, [...ordered.lastSeen, ...showcase.lastSeen]);
   const app = await startStaticServer({ dist, wellKnownBaseUrl: hs.base });
   const env = {

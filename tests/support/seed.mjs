@@ -3,6 +3,7 @@
 // last activity in the past can only be set in Synapse's database, so that
 // step stops the server, edits SQLite, and starts it again.
 import { loginDevice, registerUser } from "./synapse.mjs";
+import { crossSignDevice, deviceKeys, newKeyPair, uploadCrossSigning, uploadDeviceKeys } from "./keys.mjs";
 
 export const DAY = 24 * 60 * 60 * 1000;
 
@@ -27,6 +28,23 @@ export async function seedAccount(hs, { username, password, sessions, now = Date
   return { userId, username, password, logins, lastSeen };
 }
 
+/**
+ * Gives sessions real encryption keys: `verified` ones are cross-signed by
+ * the account's new cross-signing keys, `unverified` ones only publish keys.
+ */
+export async function seedKeys(hs, account, { verified = [], unverified = [] }) {
+  const keys = {};
+  for (const id of [...verified, ...unverified]) {
+    const login = account.logins[id];
+    keys[id] = deviceKeys(login, newKeyPair());
+    await uploadDeviceKeys(hs.base, login, keys[id]);
+  }
+  if (verified.length === 0) return;
+  const first = account.logins[verified[0]];
+  const { selfSigning } = await uploadCrossSigning(hs.base, first);
+  for (const id of verified) await crossSignDevice(hs.base, first, keys[id], selfSigning);
+}
+
 /** Writes last-activity times and IPs (restarts the server). */
 export async function applyLastSeen(hs, rows) {
   if (rows.length === 0) return;
@@ -42,6 +60,12 @@ export async function applyLastSeen(hs, rows) {
   }
   await hs.start();
 }
+
+/** Which demo sessions have encryption keys, and which are cross-signed. */
+export const DEMO_KEYS = {
+  verified: ["PIXEL8", "ELEMENTDSK"],
+  unverified: ["FIREFOXUBU", "OLDLAPTOP"],
+};
 
 /** The demo account's sessions: what a real account accumulates. */
 export const DEMO_SESSIONS = [
