@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::login::LoginCtx;
 use crate::model::config::AppConfig;
+use crate::sso::SsoReturn;
 use crate::pages::login_page::LoginPage;
 use crate::pages::sessions_page::SessionsPage;
 
@@ -12,12 +13,24 @@ use crate::pages::sessions_page::SessionsPage;
 #[derive(Clone)]
 pub struct ConfigCtx(pub AppConfig);
 
+/// A single-sign-on return found at start-up, handed to the sign-in page
+/// once.
+#[derive(Clone, Copy)]
+pub struct SsoReturnCtx(StoredValue<Option<SsoReturn>>);
+
+impl SsoReturnCtx {
+    pub fn take(&self) -> Option<SsoReturn> {
+        self.0.try_update_value(Option::take).flatten()
+    }
+}
+
 #[component]
-pub fn App(config: AppConfig) -> impl IntoView {
+pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         document.set_title(&format!("Sessions · {}", config.brand));
     }
     provide_context(ConfigCtx(config));
+    provide_context(SsoReturnCtx(StoredValue::new(sso_return)));
     let login = LoginCtx::restore();
     provide_context(login);
     view! {

@@ -14,4 +14,5 @@ pub mod other_sessions;
 pub mod security_recommendations;
 pub mod sign_out_dialog;
 pub mod spinner;
+pub mod sso_buttons;
 pub mod verification_card;

@@ -9,6 +9,7 @@ pub mod format;
 pub mod login;
 pub mod model;
 pub mod pages;
+pub mod sso;
 pub mod startup;
 
 pub use app::App;

@@ -3,6 +3,7 @@
 //! runs under a native `cargo test`.
 
 pub mod account_data;
+pub mod account_management;
 pub mod config;
 pub mod devices;
 pub mod filters;

@@ -1,10 +1,11 @@
 //! Start-up: the panic screen, `config.json`, then the app.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api::http::{self, Method};
 use crate::app::App;
-use crate::model::config::{AppConfig, ConfigError, parse_config};
+use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
 
 /// Replaces a frozen page with a message when the app panics: a WebAssembly
 /// panic stops every handler, so the page must say so and offer a reload.
@@ -33,6 +34,26 @@ async fn load_config() -> Result<AppConfig, ConfigError> {
     }
 }
 
+/// Applies the configured theme and accent colour to the document.
+fn apply_theme(config: &AppConfig) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = root.set_attribute("data-theme", config.theme.as_str());
+    if let Some(accent) = &config.accent_color {
+        // Through the CSS object model, which a strict Content-Security-Policy
+        // allows (a `style` attribute it would block).
+        if let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() {
+            let style = root.style();
+            let _ = style.set_property("--sm-accent", accent);
+            let _ = style.set_property("--sm-accent-text", text_colour_on(accent));
+        }
+    }
+}
+
 #[component]
 fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
     view! {
@@ -49,9 +70,14 @@ pub fn start() {
     install_panic_screen();
     // Leptos sets up its own executor when mounting; until then, use the
     // browser's microtask queue directly.
-    wasm_bindgen_futures::spawn_local(async {
+    // Before anything else: a sign-in token must not stay in the address.
+    let sso_return = crate::sso::take_return();
+    wasm_bindgen_futures::spawn_local(async move {
         match load_config().await {
-            Ok(config) => leptos::mount::mount_to_body(move || view! { <App config=config/> }),
+            Ok(config) => {
+                apply_theme(&config);
+                leptos::mount::mount_to_body(move || view! { <App config=config sso_return=sso_return/> })
+            }
             Err(error) => {
                 leptos::mount::mount_to_body(move || view! { <ConfigErrorPage error=error/> })
             }

@@ -118,6 +118,69 @@ pub async fn login_with_password(
         .await
 }
 
+/// POST /_matrix/client/v3/login with a single-sign-on `loginToken` — 403
+/// `M_FORBIDDEN` when the token is unknown, used or older than 2 minutes.
+pub async fn login_with_token(
+    homeserver: &Homeserver,
+    token: &str,
+    device_display_name: &str,
+) -> Result<LoginResponse, ApiError> {
+    let body = serde_json::json!({
+        "type": "m.login.token",
+        "token": token,
+        "initial_device_display_name": device_display_name,
+        "refresh_token": true,
+    });
+    homeserver
+        .call(Method::Post, "/_matrix/client/v3/login", Some(&body.to_string()), None)
+        .await
+}
+
+/// Where the browser goes to sign in with single sign-on (a page, not an
+/// API call): `/login/sso/redirect[/{idp}]?redirectUrl=…`.
+pub fn sso_redirect_url(homeserver: &Homeserver, idp: Option<&str>, redirect_url: &str) -> String {
+    use super::client::encode_path_segment;
+    let idp = idp.map(|id| format!("/{}", encode_path_segment(id))).unwrap_or_default();
+    homeserver.url(&format!(
+        "/_matrix/client/v3/login/sso/redirect{idp}?redirectUrl={}",
+        encode_path_segment(redirect_url)
+    ))
+}
+
+/// The account-management part of a server's OAuth 2.0 metadata, present
+/// when the server delegates authentication (e.g. to MAS).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct AuthMetadata {
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub account_management_uri: Option<String>,
+    #[serde(default)]
+    pub account_management_actions_supported: Vec<String>,
+}
+
+/// GET /_matrix/client/v1/auth_metadata, and its unstable MSC2965 name at
+/// the same time (one round trip). `None` when neither exists (404
+/// `M_UNRECOGNIZED`): the server does not delegate authentication.
+pub async fn get_auth_metadata(homeserver: &Homeserver) -> Result<Option<AuthMetadata>, ApiError> {
+    let (stable, unstable) = futures::future::join(
+        homeserver.call::<AuthMetadata>(Method::Get, "/_matrix/client/v1/auth_metadata", None, None),
+        homeserver.call::<AuthMetadata>(
+            Method::Get,
+            "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata",
+            None,
+            None,
+        ),
+    )
+    .await;
+    let not_there = |e: &ApiError| matches!(e.status(), Some(404 | 405));
+    match (stable, unstable) {
+        (Ok(m), _) | (Err(_), Ok(m)) => Ok(Some(m)),
+        (Err(a), Err(b)) if not_there(&a) && not_there(&b) => Ok(None),
+        (Err(a), Err(_)) => Err(a),
+    }
+}
+
 /// POST /_matrix/client/v3/logout — deletes this session on the server.
 pub async fn logout(client: &MatrixClient) -> Result<(), ApiError> {
     client

@@ -81,6 +81,25 @@ impl LoginFlows {
     pub fn supports(&self, kind: &str) -> bool {
         self.flows.iter().any(|f| f.kind == kind)
     }
+
+    /// The single-sign-on flow, if offered.
+    pub fn sso(&self) -> Option<&LoginFlow> {
+        self.flows.iter().find(|f| f.kind == "m.login.sso")
+    }
+
+    /// Password sign-in is offered and the server doesn't ask OAuth-aware
+    /// clients to use single sign-on only.
+    pub fn offers_password(&self) -> bool {
+        self.supports("m.login.password") && !self.sso().is_some_and(|f| f.oauth_aware_preferred)
+    }
+}
+
+/// An `mxc://server/media` URI as a download address on `homeserver`.
+pub fn mxc_to_http(homeserver_base: &str, mxc: &str) -> Option<String> {
+    let rest = mxc.strip_prefix("mxc://")?;
+    let (server, media) = rest.split_once('/')?;
+    let valid = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:[]".contains(c));
+    (valid(server) && valid(media)).then(|| format!("{homeserver_base}/_matrix/media/v3/download/{server}/{media}"))
 }
 
 /// `POST /login` with a password.
@@ -282,6 +301,27 @@ mod tests {
         assert_eq!(s.account_data_events().len(), 1);
         let empty: SyncResponse = serde_json::from_str(r#"{"next_batch":"s3"}"#).unwrap();
         assert!(empty.account_data_events().is_empty());
+    }
+
+    #[test]
+    fn oauth_aware_preferred_hides_password_sign_in() {
+        let f: LoginFlows = serde_json::from_str(
+            r#"{"flows":[{"type":"m.login.password"},{"type":"m.login.sso","oauth_aware_preferred":true}]}"#,
+        )
+        .unwrap();
+        assert!(!f.offers_password());
+        let plain: LoginFlows = serde_json::from_str(r#"{"flows":[{"type":"m.login.password"}]}"#).unwrap();
+        assert!(plain.offers_password());
+    }
+
+    #[test]
+    fn mxc_uris_become_download_addresses() {
+        assert_eq!(
+            mxc_to_http("https://hs", "mxc://example.org/abcDEF"),
+            Some("https://hs/_matrix/media/v3/download/example.org/abcDEF".into())
+        );
+        assert_eq!(mxc_to_http("https://hs", "https://evil/x"), None);
+        assert_eq!(mxc_to_http("https://hs", "mxc://a/b/../c"), None);
     }
 
     #[test]

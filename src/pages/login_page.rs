@@ -2,14 +2,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use stylers::style_sheet;
 
-use crate::api::auth::{get_login_flows, login_with_password, resolve_homeserver};
-use crate::api::types::LoginFlows;
-use crate::api::Homeserver;
-use crate::app::ConfigCtx;
+use crate::api::auth::{get_login_flows, login_with_password, login_with_token, resolve_homeserver};
+use crate::api::types::{LoginFlows, mxc_to_http};
+use crate::api::{ApiError, Homeserver};
+use crate::app::{ConfigCtx, SsoReturnCtx};
 use crate::browser;
+use crate::components::sso_buttons::{SsoButtons, SsoChoice};
 use crate::login::LoginCtx;
 use crate::model::homeserver::server_of_user_id;
 use crate::model::user_agent::describe_browser;
+use crate::sso::{self, SsoReturn};
 
 /// What is known about the homeserver typed in the form.
 #[derive(Clone, Debug)]
@@ -29,18 +31,38 @@ async fn check_server(input: &str) -> Result<(Homeserver, LoginFlows), String> {
     Ok((homeserver, flows))
 }
 
-/// The sign-in page: homeserver, username, password.
+fn sso_choices(homeserver: &Homeserver, flows: &LoginFlows) -> Vec<SsoChoice> {
+    let Some(flow) = flows.sso() else { return Vec::new() };
+    if flow.identity_providers.is_empty() {
+        return vec![SsoChoice { idp: None, label: "Continue with single sign-on".into(), icon_url: None }];
+    }
+    flow.identity_providers
+        .iter()
+        .map(|p| SsoChoice {
+            idp: Some(p.id.clone()),
+            label: format!("Continue with {}", p.name),
+            icon_url: p.icon.as_deref().and_then(|icon| mxc_to_http(homeserver.base_url(), icon)),
+        })
+        .collect()
+}
+
+/// The sign-in page: homeserver, then password and/or single sign-on.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let class_name = style_sheet!("style/components/login_page.css");
     let login = LoginCtx::expect();
     let config = expect_context::<ConfigCtx>().0;
-    let initial_homeserver = config
-        .default_homeserver
-        .clone()
-        .or_else(LoginCtx::last_homeserver)
-        .unwrap_or_default();
-    let homeserver_input = RwSignal::new(initial_homeserver);
+    let locked = config.lock_homeserver;
+    let initial_homeserver = if locked {
+        config.default_homeserver.clone().unwrap_or_default()
+    } else {
+        config
+            .default_homeserver
+            .clone()
+            .or_else(LoginCtx::last_homeserver)
+            .unwrap_or_default()
+    };
+    let homeserver_input = RwSignal::new(initial_homeserver.clone());
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let server = RwSignal::new(ServerCheck::Unchecked);
@@ -48,13 +70,14 @@ pub fn LoginPage() -> impl IntoView {
     let is_busy = RwSignal::new(false);
     // Only the newest server check may update the form.
     let generation = StoredValue::new(0u32);
+    let device_name = format!("{} ({})", config.brand, describe_browser(&browser::user_agent()));
 
     let run_check = move |input: String| async move {
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         server.set(ServerCheck::Checking);
         let result = check_server(&input).await;
-        if generation.get_value() != mine {
+        if generation.try_get_value() != Some(mine) {
             return None;
         }
         match result {
@@ -70,6 +93,71 @@ pub fn LoginPage() -> impl IntoView {
         }
     };
 
+    // Signs in with a single-sign-on token (from a redirect or our popup).
+    let finish_sso = {
+        let device_name = device_name.clone();
+        move |token: String, homeserver: Option<String>| {
+            let device_name = device_name.clone();
+            is_busy.set(true);
+            error.set(None);
+            spawn_local(async move {
+                let known = match homeserver {
+                    Some(base) => Some(Homeserver::new(&base)),
+                    None => match server.get_untracked() {
+                        ServerCheck::Ready { homeserver, .. } => Some(homeserver),
+                        _ => run_check(homeserver_input.get_untracked()).await.map(|(hs, _)| hs),
+                    },
+                };
+                let Some(homeserver) = known else {
+                    is_busy.try_set(false);
+                    return;
+                };
+                match login_with_token(&homeserver, &token, &device_name).await {
+                    Ok(answer) => login.sign_in(&homeserver, answer),
+                    Err(err) => {
+                        let reason = match &err {
+                            ApiError::Matrix { errcode, .. } if errcode == "M_FORBIDDEN" => {
+                                "the sign-in link expired or was already used".to_string()
+                            }
+                            other => other.to_string(),
+                        };
+                        error.try_set(Some(format!("Single sign-on failed: {reason}. Please try again.")));
+                        is_busy.try_set(false);
+                    }
+                }
+            });
+        }
+    };
+
+    // Coming back from the identity provider?
+    match expect_context::<SsoReturnCtx>().take() {
+        Some(SsoReturn::Token { token, homeserver }) => finish_sso.clone()(token, homeserver),
+        Some(SsoReturn::Unfinished) => error.set(Some(
+            "Single sign-on didn't finish (it was cancelled or failed). Please try again.".into(),
+        )),
+        None => {}
+    }
+    // A framed page signs in through a popup, which hands the token over.
+    if sso::is_framed() {
+        let finish_sso = finish_sso.clone();
+        let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
+            if let Some(token) = sso::token_from_message(&ev) {
+                let homeserver = match server.get_untracked() {
+                    ServerCheck::Ready { homeserver, .. } => Some(homeserver.base_url().to_string()),
+                    _ => None,
+                };
+                finish_sso(token, homeserver);
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    // Show the sign-in methods of a known homeserver straight away.
+    if !initial_homeserver.trim().is_empty() && !is_busy.get_untracked() {
+        spawn_local(async move {
+            run_check(initial_homeserver).await;
+        });
+    }
+
     let on_homeserver_change = move |_| {
         let input = homeserver_input.get_untracked();
         if input.trim().is_empty() {
@@ -81,7 +169,6 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
 
-    let brand = config.brand.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if is_busy.get_untracked() {
@@ -101,7 +188,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         error.set(None);
         is_busy.set(true);
-        let device_name = format!("{} ({})", brand, describe_browser(&browser::user_agent()));
+        let device_name = device_name.clone();
         spawn_local(async move {
             let known = match server.get_untracked() {
                 ServerCheck::Ready { input: checked, homeserver, flows } if checked == input => {
@@ -113,19 +200,17 @@ pub fn LoginPage() -> impl IntoView {
                 is_busy.try_set(false);
                 return;
             };
-            if !flows.supports("m.login.password") {
+            if !flows.offers_password() {
                 error.set(Some(format!(
-                    "{} doesn't offer password sign-in.",
+                    "{} doesn't offer password sign-in. Use single sign-on below.",
                     homeserver.base_url()
                 )));
                 is_busy.set(false);
                 return;
             }
             match login_with_password(&homeserver, &user, &pass, &device_name).await {
-                Ok(answer) => {
-                    // The page switches to the sessions list; this form is gone.
-                    login.sign_in(&homeserver, answer);
-                }
+                // The page switches to the sessions list; this form is gone.
+                Ok(answer) => login.sign_in(&homeserver, answer),
                 Err(err) => {
                     error.try_set(Some(err.to_string()));
                     is_busy.try_set(false);
@@ -134,86 +219,127 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
 
+    let on_sso = Callback::new(move |idp: Option<String>| {
+        let ServerCheck::Ready { homeserver, .. } = server.get_untracked() else { return };
+        error.set(None);
+        if !sso::start(&homeserver, idp.as_deref()) {
+            error.set(Some(
+                "The browser blocked the sign-in window. Allow pop-ups for this page, then try again.".into(),
+            ));
+        }
+    });
+
     let server_hint = move || match server.get() {
         ServerCheck::Checking => Some("Checking homeserver…".to_string()),
-        ServerCheck::Ready { homeserver, .. } => {
-            Some(format!("Matrix homeserver at {}", homeserver.base_url()))
-        }
+        ServerCheck::Ready { homeserver, .. } => Some(format!("Matrix homeserver at {}", homeserver.base_url())),
         ServerCheck::Unchecked | ServerCheck::Failed => None,
     };
+    // Until the server has answered, offer the password form.
+    let show_password = move || match server.get() {
+        ServerCheck::Ready { flows, .. } => flows.offers_password(),
+        _ => true,
+    };
+    let sso_offered = Memo::new(move |_| match server.get() {
+        ServerCheck::Ready { homeserver, flows, .. } => sso_choices(&homeserver, &flows),
+        _ => Vec::new(),
+    });
+    let portal = config.portal.clone();
 
     view! { class = class_name,
         <main class="page">
             <div class="card">
+                {portal.map(|p| view! { class = class_name,
+                    <a class="portal" href=p.url data-testid="portal-link">{format!("← Back to {}", p.name)}</a>
+                })}
                 <h1 class="title">"Sign in"</h1>
                 <p class="intro">"See and manage every device signed in to your Matrix account."</p>
                 {move || login.notice().get().map(|notice| view! { class = class_name,
                     <p class="sm-notice" role="status" data-testid="login-notice">{notice}</p>
                 })}
                 <form class="form" on:submit=on_submit novalidate>
-                    <div class="field">
-                        <label class="label" for="login-homeserver">"Homeserver"</label>
-                        <input
-                            class="sm-input"
-                            id="login-homeserver"
-                            data-testid="login-homeserver"
-                            type="text"
-                            inputmode="url"
-                            autocomplete="url"
-                            autocapitalize="off"
-                            spellcheck="false"
-                            placeholder="matrix.org"
-                            aria-describedby="login-homeserver-hint"
-                            prop:value=move || homeserver_input.get()
-                            on:input=move |ev| homeserver_input.set(event_target_value(&ev))
-                            on:change=on_homeserver_change
-                        />
-                        <p class="hint" id="login-homeserver-hint" aria-live="polite">
-                            {move || server_hint().unwrap_or_else(|| "A server name such as example.org, or a full URL.".into())}
-                        </p>
-                    </div>
-                    <div class="field">
-                        <label class="label" for="login-username">"Username"</label>
-                        <input
-                            class="sm-input"
-                            id="login-username"
-                            data-testid="login-username"
-                            type="text"
-                            autocomplete="username"
-                            autocapitalize="off"
-                            spellcheck="false"
-                            placeholder="alice or @alice:example.org"
-                            prop:value=move || username.get()
-                            on:input=move |ev| username.set(event_target_value(&ev))
-                        />
-                    </div>
-                    <div class="field">
-                        <label class="label" for="login-password">"Password"</label>
-                        <input
-                            class="sm-input"
-                            id="login-password"
-                            data-testid="login-password"
-                            type="password"
-                            autocomplete="current-password"
-                            prop:value=move || password.get()
-                            on:input=move |ev| password.set(event_target_value(&ev))
-                        />
-                    </div>
+                    {if locked {
+                        view! { class = class_name,
+                            <p class="locked" data-testid="login-homeserver-locked">
+                                "Homeserver: " <strong>{homeserver_input.get_untracked()}</strong>
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! { class = class_name,
+                            <div class="field">
+                                <label class="label" for="login-homeserver">"Homeserver"</label>
+                                <input
+                                    class="sm-input"
+                                    id="login-homeserver"
+                                    data-testid="login-homeserver"
+                                    type="text"
+                                    inputmode="url"
+                                    autocomplete="url"
+                                    autocapitalize="off"
+                                    spellcheck="false"
+                                    placeholder="matrix.org"
+                                    aria-describedby="login-homeserver-hint"
+                                    prop:value=move || homeserver_input.get()
+                                    on:input=move |ev| homeserver_input.set(event_target_value(&ev))
+                                    on:change=on_homeserver_change
+                                />
+                                <p class="hint" id="login-homeserver-hint" aria-live="polite">
+                                    {move || server_hint().unwrap_or_else(|| "A server name such as example.org, or a full URL.".into())}
+                                </p>
+                            </div>
+                        }.into_any()
+                    }}
+                    <Show when=show_password>
+                        <div class="field">
+                            <label class="label" for="login-username">"Username"</label>
+                            <input
+                                class="sm-input"
+                                id="login-username"
+                                data-testid="login-username"
+                                type="text"
+                                autocomplete="username"
+                                autocapitalize="off"
+                                spellcheck="false"
+                                placeholder="alice or @alice:example.org"
+                                prop:value=move || username.get()
+                                on:input=move |ev| username.set(event_target_value(&ev))
+                            />
+                        </div>
+                        <div class="field">
+                            <label class="label" for="login-password">"Password"</label>
+                            <input
+                                class="sm-input"
+                                id="login-password"
+                                data-testid="login-password"
+                                type="password"
+                                autocomplete="current-password"
+                                prop:value=move || password.get()
+                                on:input=move |ev| password.set(event_target_value(&ev))
+                            />
+                        </div>
+                    </Show>
                     {move || error.get().map(|message| view! { class = class_name,
                         <p class="sm-alert" role="alert" data-testid="login-error">{message}</p>
                     })}
-                    <button
-                        class="sm-button submit"
-                        type="submit"
-                        data-testid="login-submit"
-                        disabled=move || is_busy.get()
-                    >
-                        <Show when=move || is_busy.get()>
-                            <span class="sm-spinner" aria-hidden="true"></span>
-                        </Show>
-                        {move || if is_busy.get() { "Signing in…" } else { "Sign in" }}
-                    </button>
+                    <Show when=show_password>
+                        <button
+                            class="sm-button submit"
+                            type="submit"
+                            data-testid="login-submit"
+                            disabled=move || is_busy.get()
+                        >
+                            <Show when=move || is_busy.get()>
+                                <span class="sm-spinner" aria-hidden="true"></span>
+                            </Show>
+                            {move || if is_busy.get() { "Signing in…" } else { "Sign in" }}
+                        </button>
+                    </Show>
                 </form>
+                <Show when=move || sso_offered.with(|c| !c.is_empty())>
+                    <Show when=show_password>
+                        <p class="divider"><span>"or"</span></p>
+                    </Show>
+                    <SsoButtons choices=sso_offered is_disabled=is_busy on_choose=on_sso/>
+                </Show>
             </div>
         </main>
     }

@@ -1,0 +1,126 @@
+// Single sign-on against a real Synapse configured for CAS, with a small
+// fake CAS identity provider on loopback. Password sign-in is off on this
+// server, so its accounts can only prove who they are through SSO.
+import path from "node:path";
+import { expect, storedLogin, test, uniqueName } from "./fixtures.mjs";
+import { listDevices, startSynapse } from "../support/synapse.mjs";
+import { casSynapseOverrides, startFakeCas } from "../support/fake-cas.mjs";
+import { RUN_DIR } from "../support/global-setup.mjs";
+
+let cas;
+let hs;
+test.beforeAll(async () => {
+  cas = await startFakeCas();
+  hs = await startSynapse({
+    dataDir: path.join(RUN_DIR, `synapse-sso-${process.pid}`),
+    overrides: { ...casSynapseOverrides(cas.base), password_config: { enabled: false } },
+  });
+});
+test.afterAll(async () => {
+  await hs?.stop();
+  await cas?.close();
+});
+
+/** Starts SSO on the sign-in page and signs in at the fake CAS as `username`. */
+async function ssoSignIn(page, env, username) {
+  await page.goto(env.appUrl);
+  await page.getByLabel("Homeserver").fill(hs.base);
+  await page.getByLabel("Homeserver").blur();
+  const button = page.getByRole("button", { name: "Continue with Example CAS" });
+  await expect(button).toBeVisible();
+  await button.click();
+  await page.getByLabel("CAS username").fill(username);
+  await page.getByRole("button", { name: "Sign in with CAS" }).click();
+}
+
+test("a server without password sign-in offers only single sign-on", async ({ page, env }) => {
+  await page.goto(env.appUrl);
+  await page.getByLabel("Homeserver").fill(hs.base);
+  await page.getByLabel("Homeserver").blur();
+  await expect(page.getByRole("button", { name: "Continue with Example CAS" })).toBeVisible();
+  await expect(page.getByLabel("Password")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toHaveCount(0);
+});
+
+test("signs in with single sign-on; the login token leaves the address at once", async ({ page, env }) => {
+  const username = uniqueName("sso");
+  const tokens = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame() && frame.url().includes("loginToken")) tokens.push(frame.url());
+  });
+  await ssoSignIn(page, env, username);
+  await expect(page.getByTestId("current-session-section")).toBeVisible();
+  expect(page.url()).not.toContain("loginToken");
+  expect(new URL(page.url()).search).toBe("");
+  // The token arrived in the address (that is how SSO works) and was replaced.
+  expect(tokens.length).toBeGreaterThan(0);
+  const historyHasToken = await page.evaluate(() => location.href.includes("loginToken"));
+  expect(historyHasToken).toBe(false);
+  const login = await storedLogin(page);
+  expect(login.user_id).toBe(`@${username}:localhost`);
+  expect(login.homeserver).toBe(hs.base);
+  await expect(page.getByTestId(`device-tile-${login.device_id}`).getByRole("heading")).toHaveText(
+    "Session Manager (Chrome on Linux)",
+  );
+});
+
+test("an expired or used login token is explained on the sign-in page", async ({ page, env }) => {
+  await page.goto(env.appUrl);
+  await expect(page.getByLabel("Homeserver")).toBeVisible();
+  await page.evaluate((base) => sessionStorage.setItem("matrix-sessions:sso-pending", base), hs.base);
+  await page.goto(`${env.appUrl}?loginToken=syl_not_a_real_token`);
+  await expect(page.getByRole("alert")).toHaveText(
+    "Single sign-on failed: the sign-in link expired or was already used. Please try again.",
+  );
+  expect(page.url()).not.toContain("loginToken");
+});
+
+test("cancelling at the identity provider is explained on the sign-in page", async ({ page, env }) => {
+  await page.goto(env.appUrl);
+  await page.getByLabel("Homeserver").fill(hs.base);
+  await page.getByLabel("Homeserver").blur();
+  await page.getByRole("button", { name: "Continue with Example CAS" }).click();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByRole("alert")).toHaveText(
+    "Single sign-on didn't finish (it was cancelled or failed). Please try again.",
+  );
+});
+
+test("signs out another session of an SSO-only account through the SSO popup", async ({ browser, page, env }) => {
+  const username = uniqueName("ssoonly");
+  // A second session of the same account, from another browser profile.
+  const otherContext = await browser.newContext();
+  const other = await otherContext.newPage();
+  await ssoSignIn(other, env, username);
+  await expect(other.getByTestId("current-session-section")).toBeVisible();
+  const otherId = (await storedLogin(other)).device_id;
+  const otherToken = (await storedLogin(other)).access_token;
+
+  await ssoSignIn(page, env, username);
+  await expect(page.getByTestId(`device-tile-${otherId}`)).toBeVisible();
+  await page.getByTestId(`device-toggle-details-${otherId}`).click();
+  await page.getByTestId(`device-detail-${otherId}`).getByTestId("device-detail-sign-out-cta").click();
+  await page.getByRole("dialog", { name: "Sign out" }).getByTestId("dialog-primary-button").click();
+
+  const dialog = page.getByRole("dialog", { name: "Use Single Sign On to continue" });
+  await expect(dialog).toBeVisible();
+  const popupPromise = page.waitForEvent("popup");
+  await dialog.getByTestId("dialog-primary-button").click();
+  const popup = await popupPromise;
+  // Synapse asks to confirm with the identity provider, then CAS asks who we are.
+  await expect(popup.getByRole("heading", { name: "Confirm it's you to continue" })).toBeVisible();
+  await popup.getByRole("link", { name: "Continue with Example CAS" }).click();
+  await popup.getByLabel("CAS username").fill(username);
+  await popup.getByRole("button", { name: "Sign in with CAS" }).click();
+
+  const confirm = page.getByRole("dialog", { name: "Confirm signing out" });
+  await expect(confirm).toBeVisible({ timeout: 15_000 });
+  await confirm.getByTestId("dialog-primary-button").click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page.getByTestId(`device-tile-${otherId}`)).toHaveCount(0);
+  const remaining = (await listDevices(hs.base, (await storedLogin(page)).access_token)).map((d) => d.device_id);
+  expect(remaining).not.toContain(otherId);
+  // The other session's token no longer works.
+  await expect(listDevices(hs.base, otherToken)).rejects.toThrow(/401/);
+  await otherContext.close();
+});
