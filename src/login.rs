@@ -53,6 +53,7 @@ impl LoginCtx {
 
     fn activate(&self, stored: StoredLogin) {
         let ctx = *self;
+        crate::embed::signed_in(&stored.user_id);
         let client = MatrixClient::new(
             Homeserver::new(&stored.homeserver),
             Account { user_id: stored.user_id.clone(), device_id: stored.device_id.clone() },
@@ -131,6 +132,7 @@ impl LoginCtx {
         }
         self.notice.try_set(notice);
         self.active.try_set(None);
+        crate::embed::signed_out();
     }
 
     pub fn is_signed_in(&self) -> bool {

@@ -76,6 +76,7 @@ pub fn start() {
         match load_config().await {
             Ok(config) => {
                 apply_theme(&config);
+                crate::embed::init(config.embed_parent_origin.clone());
                 leptos::mount::mount_to_body(move || view! { <App config=config sso_return=sso_return/> })
             }
             Err(error) => {

@@ -26,6 +26,9 @@ pub struct SessionActions {
     pub on_sign_out: Callback<String>,
     /// Days after which a session counts as inactive (for texts).
     pub inactive_days: u32,
+    /// Where another session is managed when the server delegates
+    /// authentication (then it is signed out there, not here).
+    pub manage_url: Callback<String, Option<String>>,
 }
 
 /// The expanded panel of a session: heading with rename, Session details,
@@ -57,6 +60,11 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
     let on_sign_out = {
         let id = id.clone();
         Callback::new(move |_| actions.on_sign_out.run(id.clone()))
+    };
+    let is_current = row.with_untracked(|r| r.is_current);
+    let manage_url = {
+        let id = id.clone();
+        move || if is_current { None } else { actions.manage_url.run(id.clone()) }
     };
     let last_activity = move || row.with(|r| r.device.last_seen_ts).map(format::full_date);
     let ip = move || row.with(|r| r.device.last_seen_ip.clone().filter(|ip| !ip.is_empty()));
@@ -144,17 +152,33 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                 }
             })}
             <div class="section">
-                <button
-                    class="sm-button sm-button--link sm-button--danger"
-                    data-testid="device-detail-sign-out-cta"
-                    disabled=move || is_signing_out.get()
-                    on:click=move |_| on_sign_out.run(())
-                >
-                    "Sign out of this session"
-                    <Show when=move || is_signing_out.get()>
-                        <span class="sm-spinner" aria-hidden="true"></span>
-                    </Show>
-                </button>
+                {move || match manage_url() {
+                    Some(href) => view! { class = class_name,
+                        <a
+                            class="sm-button sm-button--link"
+                            href=href
+                            target="_blank"
+                            rel="noopener noreferrer"
+                            data-testid="device-detail-manage-cta"
+                        >
+                            "Manage this session"
+                        </a>
+                        <p class="hint">"Your account provider signs sessions out; the link opens its page for this session."</p>
+                    }.into_any(),
+                    None => view! { class = class_name,
+                        <button
+                            class="sm-button sm-button--link sm-button--danger"
+                            data-testid="device-detail-sign-out-cta"
+                            disabled=move || is_signing_out.get()
+                            on:click=move |_| on_sign_out.run(())
+                        >
+                            "Sign out of this session"
+                            <Show when=move || is_signing_out.get()>
+                                <span class="sm-spinner" aria-hidden="true"></span>
+                            </Show>
+                        </button>
+                    }.into_any(),
+                }}
             </div>
         </div>
     }

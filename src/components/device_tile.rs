@@ -25,7 +25,7 @@ pub fn DeviceTile(
     /// True while this session is being signed out (shows a spinner).
     #[prop(into, optional)]
     is_signing_out: Signal<bool>,
-    #[prop(optional)] selection: Option<TileSelection>,
+    #[prop(optional_no_strip)] selection: Option<TileSelection>,
     /// Days after which a session counts as inactive (for the text).
     inactive_days: u32,
 ) -> impl IntoView {

@@ -75,7 +75,13 @@ pub fn OtherSessions(
     total_count: Signal<usize>,
     on_sign_out_selected: Callback<()>,
     on_sign_out_all: Callback<()>,
+    /// Set when the server delegates authentication: sessions are signed out
+    /// at the account provider, so there is no selection and no bulk sign-out;
+    /// this links to the provider's list of sessions.
+    #[prop(into)]
+    account_sessions_url: Signal<Option<String>>,
 ) -> impl IntoView {
+    let is_delegated = move || account_sessions_url.with(Option::is_some);
     let class_name = style_sheet!("style/components/other_sessions.css");
     let selected_count = move || {
         ids.with(|ids| selected_ids.with(|sel| ids.iter().filter(|id| sel.contains(id)).count()))
@@ -106,18 +112,29 @@ pub fn OtherSessions(
     view! { class = class_name,
         <section class="section" data-testid="other-sessions-section" aria-labelledby="other-sessions-heading">
             <div class="header">
-                <h2 class="title" id="other-sessions-heading">"Other sessions"</h2>
-                <OptionsMenu
-                    testid="other-sessions-menu"
-                    label="Other sessions options"
-                    items=menu_items
-                    is_disabled=is_signing_out
-                />
+                <h2 class="title" id="other-sessions-heading" tabindex="-1">"Other sessions"</h2>
+                <Show when=move || !is_delegated()>
+                    <OptionsMenu
+                        testid="other-sessions-menu"
+                        label="Other sessions options"
+                        items=menu_items
+                        is_disabled=is_signing_out
+                    />
+                </Show>
             </div>
             <p class="description">
                 "For best security, verify your sessions and sign out from any session that you don't recognize or use anymore."
             </p>
+            {move || account_sessions_url.get().map(|href| view! { class = class_name,
+                <p class="delegated">
+                    "Your account provider manages sign-outs. "
+                    <a href=href target="_blank" rel="noopener noreferrer" data-testid="account-management-link">
+                        "Manage all sessions at your account provider"
+                    </a>
+                </p>
+            })}
             <div class="list-header">
+                <Show when=move || !is_delegated()>
                 <input
                     type="checkbox"
                     class="select-all"
@@ -132,6 +149,7 @@ pub fn OtherSessions(
                         selected_ids.set(next);
                     }
                 />
+                </Show>
                 <span class="list-label" aria-live="polite" data-testid="list-header-label">{header_label}</span>
                 <Show when=move || { selected_count() == 0 }>
                     <OptionsMenu
@@ -220,7 +238,8 @@ pub fn OtherSessions(
                                 })
                             })
                         };
-                        let selection = {
+                        // No selection where the provider signs sessions out.
+                        let selection = (!account_sessions_url.with_untracked(Option::is_some)).then(|| {
                             let id_sel = id.clone();
                             let id_toggle = id.clone();
                             TileSelection {
@@ -235,7 +254,7 @@ pub fn OtherSessions(
                                     })
                                 }),
                             }
-                        };
+                        });
                         let is_signing_out = {
                             let id = id.clone();
                             Signal::derive(move || actions.is_signing_out.run(id.clone()))

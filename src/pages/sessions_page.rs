@@ -22,6 +22,7 @@ use crate::components::security_recommendations::SecurityRecommendations;
 use crate::components::sign_out_dialog::{SignOutDialog, SignOutPhase};
 use crate::login::LoginCtx;
 use crate::browser;
+use crate::model::account_management::{account_url, list_action, session_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::push::PushTarget;
 use crate::model::sessions::prune_selection;
@@ -264,7 +265,16 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         on_push_toggle: toggle_push,
         on_sign_out: sign_out,
         inactive_days,
+        manage_url: Callback::new(move |id: String| {
+            store
+                .account_management()
+                .map(|(base, actions)| account_url(&base, session_action(&actions), Some(&id)))
+        }),
     };
+    let account_sessions_url = Signal::derive(move || {
+        store.account_management().map(|(base, actions)| account_url(&base, list_action(&actions), None))
+    });
+    let is_delegated = Signal::derive(move || account_sessions_url.with(Option::is_some));
 
     let any_sign_out = Signal::derive(move || flow.phase.get() != SignOutPhase::Closed || current_sign_out_pending.get());
     let sign_out_all_others = Callback::new(move |_| flow.start(other_ids.get_untracked(), String::new()));
@@ -397,7 +407,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     row=current
                     is_first_load=is_first_load
                     actions=actions
-                    other_count=Signal::derive(move || other_ids.with(Vec::len))
+                    other_count=Signal::derive(move || if is_delegated.get() { 0 } else { other_ids.with(Vec::len) })
                     on_sign_out_others=sign_out_all_others
                 />
                 <Show when=move || other_ids.with(|o| !o.is_empty())>
@@ -413,6 +423,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         total_count=Signal::derive(move || other_ids.with(Vec::len))
                         on_sign_out_selected=sign_out_selected
                         on_sign_out_all=sign_out_all_others
+                        account_sessions_url=account_sessions_url
                     />
                 </Show>
                 <section class="settings" aria-labelledby="settings-heading">

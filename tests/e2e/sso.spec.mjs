@@ -3,7 +3,8 @@
 // server, so its accounts can only prove who they are through SSO.
 import path from "node:path";
 import { expect, storedLogin, test, uniqueName } from "./fixtures.mjs";
-import { listDevices, startSynapse } from "../support/synapse.mjs";
+import { ROOT, listDevices, startSynapse } from "../support/synapse.mjs";
+import { portalPage, startStaticServer } from "../support/static-server.mjs";
 import { casSynapseOverrides, startFakeCas } from "../support/fake-cas.mjs";
 import { RUN_DIR } from "../support/global-setup.mjs";
 
@@ -123,4 +124,32 @@ test("signs out another session of an SSO-only account through the SSO popup", a
   // The other session's token no longer works.
   await expect(listDevices(hs.base, otherToken)).rejects.toThrow(/401/);
   await otherContext.close();
+});
+
+test("inside a portal's frame, single sign-on runs in a popup", async ({ page, env }) => {
+  const username = uniqueName("framed");
+  const portal = await startStaticServer({ dist: path.join(ROOT, "dist") });
+  const app = await startStaticServer({
+    dist: path.join(ROOT, "dist"),
+    config: { default_homeserver: hs.base, lock_homeserver: true, embed_parent_origin: portal.origin },
+  });
+  portal.setPage("/portal.html", portalPage(app.url));
+  try {
+    await page.goto(`${portal.origin}/portal.html`);
+    const frame = page.frameLocator("#app");
+    const popupPromise = page.waitForEvent("popup");
+    await frame.getByRole("button", { name: "Continue with Example CAS" }).click();
+    const popup = await popupPromise;
+    await popup.getByLabel("CAS username").fill(username);
+    await popup.getByRole("button", { name: "Sign in with CAS" }).click();
+    // The popup hands the token to the framed page and closes itself.
+    await popup.waitForEvent("close");
+    await expect(frame.getByTestId("current-session-section")).toBeVisible();
+    await expect(frame.getByTestId("signed-in-user")).toHaveText(`Signed in as @${username}:localhost`);
+    const types = (await page.evaluate(() => window.received)).map((m) => m.data?.type);
+    expect(types).toContain("matrix-sessions:signed-in");
+  } finally {
+    await app.close();
+    await portal.close();
+  }
 });

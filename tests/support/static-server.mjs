@@ -22,7 +22,8 @@ const TYPES = {
  * - config: object served as `${basePath}config.json` (omit for a 404), or a
  *   string served verbatim (to test invalid files);
  * - wellKnownBaseUrl: when set, `/.well-known/matrix/client` points there;
- * - headers: extra response headers for every answer.
+ * - headers: extra response headers for every answer;
+ * - pages: extra HTML pages by path (e.g. a portal page that frames the app).
  * Returns { url, origin, port, close, setConfig }.
  */
 export async function startStaticServer({
@@ -32,6 +33,7 @@ export async function startStaticServer({
   config,
   wellKnownBaseUrl,
   headers = {},
+  pages = {},
 } = {}) {
   let currentConfig = config;
   const server = http.createServer((req, res) => {
@@ -40,6 +42,7 @@ export async function startStaticServer({
       res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", ...headers, ...extra });
       res.end(body);
     };
+    if (pages[url.pathname] !== undefined) return send(200, TYPES[".html"], pages[url.pathname]);
     if (url.pathname === "/.well-known/matrix/client" && wellKnownBaseUrl) {
       return send(
         200,
@@ -81,6 +84,27 @@ export async function startStaticServer({
     setConfig: (c) => {
       currentConfig = c;
     },
-    close: () => new Promise((resolve) => server.close(resolve)),
+    setPage: (pathname, html) => {
+      pages[pathname] = html;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
   };
+}
+
+/**
+ * A portal page that shows `appUrl` in a frame and records every message it
+ * receives in `window.received` (origin and data).
+ */
+export function portalPage(appUrl) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portal</title></head>
+<body><h1>Portal</h1>
+<iframe id="app" title="Sessions" src="${appUrl}" width="800" height="700"></iframe>
+<script>
+  window.received = [];
+  window.addEventListener("message", (e) => window.received.push({ origin: e.origin, data: e.data }));
+</script></body></html>`;
 }

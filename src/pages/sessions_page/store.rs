@@ -4,12 +4,13 @@
 
 use std::collections::HashMap;
 
-use futures::future::{join, join5};
+use futures::future::{join, join3, join5};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
+use crate::api::auth::AuthMetadata;
 use crate::api::{ApiError, MatrixClient, account_data, auth, devices, keys, push};
 use crate::browser;
 use crate::model::account_data::SessionAccountData;
@@ -38,6 +39,8 @@ pub struct SessionsStore {
     pub pushers: RwSignal<Vec<Pusher>>,
     pub account_data: RwSignal<SessionAccountData>,
     pub versions: RwSignal<Option<Versions>>,
+    /// Set when the server delegates authentication (OAuth 2.0 / MAS).
+    pub auth_metadata: RwSignal<Option<AuthMetadata>>,
     /// The `/keys/query` answer for the user's own keys.
     pub keys: RwSignal<Option<Value>>,
     /// The account's master key as first seen in this browser (identity pin).
@@ -62,6 +65,7 @@ impl SessionsStore {
             account_data: RwSignal::new(SessionAccountData::default()),
             versions: RwSignal::new(None),
             keys: RwSignal::new(None),
+            auth_metadata: RwSignal::new(None),
             pinned_identity: RwSignal::new(None),
             load_error: RwSignal::new(None),
             partial_errors: RwSignal::new(Vec::new()),
@@ -107,6 +111,16 @@ impl SessionsStore {
         self.client.get_value()
     }
 
+    /// Where sessions are managed when the server delegates authentication:
+    /// the account-management URL (or the issuer) and its actions.
+    pub fn account_management(&self) -> Option<(String, Vec<String>)> {
+        self.auth_metadata.with(|m| {
+            let m = m.as_ref()?;
+            let base = m.account_management_uri.clone().or_else(|| m.issuer.clone())?;
+            Some((base, m.account_management_actions_supported.clone()))
+        })
+    }
+
     fn is_alive(&self) -> bool {
         self.alive.try_get_value().unwrap_or(false)
     }
@@ -144,8 +158,9 @@ impl SessionsStore {
     }
 
     /// Loads everything in one round of parallel requests: sessions, keys,
-    /// pushers, account data (filtered `/sync`) and server features
-    /// (`/versions`).
+    /// pushers, account data (filtered `/sync`), server features
+    /// (`/versions`) and whether authentication is delegated
+    /// (`auth_metadata`).
     /// Starts live updates after the first successful load.
     pub fn load(&self) {
         let store = *self;
@@ -155,18 +170,25 @@ impl SessionsStore {
         store.is_loading.set(true);
         let client = store.client();
         spawn_local(async move {
-            let (devices, keys, pushers, sync, versions) = join5(
-                devices::list_devices(&client),
-                keys::query_own_keys(&client),
-                push::list_pushers(&client),
-                account_data::sync(&client, None, 0),
-                auth::get_versions(client.homeserver()),
+            let ((devices, keys, pushers, sync, versions), metadata) = join(
+                join5(
+                    devices::list_devices(&client),
+                    keys::query_own_keys(&client),
+                    push::list_pushers(&client),
+                    account_data::sync(&client, None, 0),
+                    auth::get_versions(client.homeserver()),
+                ),
+                auth::get_auth_metadata(client.homeserver()),
             )
             .await;
             if !store.is_alive() {
                 return;
             }
             let mut problems = Vec::new();
+            match metadata {
+                Ok(m) => store.auth_metadata.set(m),
+                Err(err) => problems.push(format!("account management ({err})")),
+            }
             match keys {
                 Ok(answer) => store.keys.set(Some(answer)),
                 Err(err) => problems.push(format!("verification ({err})")),
@@ -213,8 +235,9 @@ impl SessionsStore {
         let store = *self;
         let client = store.client();
         spawn_local(async move {
-            let ((devices, keys), pushers) = join(
-                join(devices::list_devices(&client), keys::query_own_keys(&client)),
+            let (devices, keys, pushers) = join3(
+                devices::list_devices(&client),
+                keys::query_own_keys(&client),
                 push::list_pushers(&client),
             )
             .await;
