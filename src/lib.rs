@@ -14,3 +14,11 @@ pub mod sso;
 pub mod startup;
 
 pub use app::App;
+
+/// Panics on purpose, so the end-to-end tests can check the crash screen
+/// (the app itself has no reachable panic). Harmless: it only stops the
+/// page it is called in.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn __test_panic() {
+    panic!("panic requested by a test");
+}

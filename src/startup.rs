@@ -12,16 +12,40 @@ use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on}
 pub fn install_panic_screen() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&format!("session manager crashed: {info}").into());
-        let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else {
-            return;
-        };
-        body.set_inner_html(
-            "<main class=\"sm-crash\" role=\"alert\" data-testid=\"crash-screen\">\
-             <h1>Something went wrong</h1>\
-             <p>The page stopped working. Reload it to continue; your sign-in is kept.</p>\
-             <button type=\"button\" onclick=\"location.reload()\">Reload</button></main>",
-        );
+        show_crash_screen();
     }));
+}
+
+/// Built with DOM calls, not markup: no inline handler, so a strict
+/// Content-Security-Policy allows it.
+fn show_crash_screen() -> Option<()> {
+    let document = web_sys::window()?.document()?;
+    let body = document.body()?;
+    body.set_inner_html("");
+    let main = document.create_element("main").ok()?;
+    main.set_class_name("sm-crash");
+    main.set_attribute("role", "alert").ok()?;
+    main.set_attribute("data-testid", "crash-screen").ok()?;
+    let heading = document.create_element("h1").ok()?;
+    heading.set_text_content(Some("Something went wrong"));
+    let text = document.create_element("p").ok()?;
+    text.set_text_content(Some("The page stopped working. Reload it to continue; your sign-in is kept."));
+    let button = document.create_element("button").ok()?;
+    button.set_attribute("type", "button").ok()?;
+    button.set_class_name("sm-button");
+    button.set_text_content(Some("Reload"));
+    let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    button.add_event_listener_with_callback("click", reload.as_ref().unchecked_ref()).ok()?;
+    reload.forget();
+    main.append_child(&heading).ok()?;
+    main.append_child(&text).ok()?;
+    main.append_child(&button).ok()?;
+    body.append_child(&main).ok()?;
+    Some(())
 }
 
 /// Fetches `config.json` next to the page. A missing file means defaults.

@@ -1,0 +1,56 @@
+// Trunk post-build hook: makes the built page work under a strict
+// Content-Security-Policy and caches well.
+//  1. stylers' component CSS (target/main.css) gets a content hash;
+//  2. the loader Trunk inlines as <script type="module"> moves to its own
+//     hashed file with an integrity hash (a strict CSP forbids inline script);
+//  3. a CSP <meta> goes first in <head>. `connect-src` names where the page
+//     may send requests: set CSP_CONNECT_SRC at build time to pin your
+//     homeserver (default: any https server, and http on loopback for
+//     development).
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) throw new Error("TRUNK_STAGING_DIR is not set: run through trunk build");
+const indexPath = path.join(staging, "index.html");
+let html = fs.readFileSync(indexPath, "utf8");
+
+const hash = (data) => crypto.createHash("sha256").update(data).digest("hex").slice(0, 16);
+const sri = (data) => `sha384-${crypto.createHash("sha384").update(data).digest("base64")}`;
+
+// 1. Component styles.
+const css = fs.readFileSync(path.resolve("target/main.css"));
+const cssName = `components-${hash(css)}.css`;
+fs.writeFileSync(path.join(staging, cssName), css);
+if (!html.includes('href="main.css"')) throw new Error("index.html has no main.css link to rewrite");
+html = html.replace('href="main.css"', `href="./${cssName}" integrity="${sri(css)}"`);
+
+// 2. The loader script.
+const inline = html.match(/<script type="module">([\s\S]*?)<\/script>/);
+if (!inline) throw new Error("no inline loader script found in index.html");
+const loader = inline[1].trim() + "\n";
+const loaderName = `boot-${hash(loader)}.js`;
+fs.writeFileSync(path.join(staging, loaderName), loader);
+html = html.replace(inline[0], `<script type="module" src="./${loaderName}" integrity="${sri(loader)}"></script>`);
+
+// 3. The policy.
+// CSP sources cannot name IPv6 literals; localhost covers ::1 by name.
+const loopback = "http://localhost:* http://127.0.0.1:*";
+const connect = process.env.CSP_CONNECT_SRC || `'self' https: ${loopback}`;
+const policy = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  `img-src 'self' data: https: ${loopback}`,
+  `connect-src ${connect}`,
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+].join("; ");
+html = html.replace(
+  /<head>/,
+  `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
+);
+fs.writeFileSync(indexPath, html);
+console.log(`finish-build: ${cssName}, ${loaderName}, CSP connect-src ${connect}`);
