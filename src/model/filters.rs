@@ -12,7 +12,7 @@ pub const DEFAULT_INACTIVE_DAYS: u32 = 90;
 /// Inactive: seen, and last seen strictly before `now − threshold`. A
 /// session without a timestamp is never inactive.
 pub fn is_inactive(last_seen_ts: Option<i64>, now_ms: i64, inactive_days: u32) -> bool {
-    last_seen_ts.is_some_and(|ts| ts < now_ms - i64::from(inactive_days) * DAY_MS)
+    last_seen_ts.is_some_and(|ts| ts < now_ms.saturating_sub(i64::from(inactive_days) * DAY_MS))
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -39,7 +39,7 @@ pub enum ActivityLabel {
 
 /// Picks the label shape for `at` (taken at `at_ms`) seen from `now`.
 pub fn activity_label(at_ms: i64, at: LocalTime, now_ms: i64, now: LocalTime) -> ActivityLabel {
-    if at_ms + SIX_DAYS_MS >= now_ms {
+    if at_ms.saturating_add(SIX_DAYS_MS) >= now_ms {
         if at.same_day(&now) {
             ActivityLabel::Today(at)
         } else {
@@ -158,6 +158,12 @@ mod tests {
     #[test]
     fn full_date_has_weekday_date_year_and_time() {
         assert_eq!(full_date_english(&lt(2021, 12, 29, 3, 7, 30)), "Wed, Dec 29, 2021, 07:30");
+    }
+
+    #[test]
+    fn extreme_timestamps_do_not_overflow() {
+        let _ = activity_label(i64::MAX, now(), NOW_MS, now());
+        let _ = activity_label(i64::MIN, now(), i64::MAX, now());
     }
 
     #[test]
