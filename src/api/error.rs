@@ -46,6 +46,9 @@ pub enum ApiError {
     /// A success status whose body isn't what the spec promises.
     #[error("The homeserver sent an answer this page doesn't understand.")]
     Decode(String),
+    /// An answer larger than the page accepts (protects the page's memory).
+    #[error("The homeserver's answer was too large (over {0} MB).")]
+    TooLarge(u32),
 }
 
 fn rate_limit_text(retry_after_ms: Option<u64>) -> String {
@@ -85,7 +88,7 @@ impl ApiError {
         match self {
             ApiError::Network(_) | ApiError::Timeout(_) | ApiError::RateLimited { .. } => true,
             ApiError::Http { status } | ApiError::Matrix { status, .. } => *status >= 500,
-            ApiError::Decode(_) => true,
+            ApiError::Decode(_) | ApiError::TooLarge(_) => true,
             _ => false,
         }
     }

@@ -20,6 +20,10 @@ pub enum Method {
 /// Default time a request may take before the page reports a timeout.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
+/// The largest answer the page reads (a 2,000-session account's keys are
+/// about 2 MB); anything bigger is refused instead of filling memory.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
 pub struct HttpResponse {
     pub status: u16,
     pub body: String,
@@ -75,6 +79,58 @@ pub async fn send(
     };
     let response = request.send().await.map_err(failed)?;
     let status = response.status();
-    let body = response.text().await.map_err(failed)?;
+    let body = read_body(&response, MAX_BODY_BYTES).await.map_err(|e| match e {
+        BodyError::Js(_) if timed_out.get() => ApiError::Timeout(seconds),
+        BodyError::Js(message) => ApiError::Network(message),
+        BodyError::TooLarge => ApiError::TooLarge((MAX_BODY_BYTES / (1024 * 1024)) as u32),
+        BodyError::NotText => ApiError::Decode("the answer is not UTF-8 text".into()),
+    })?;
     Ok(HttpResponse { status, body })
+}
+
+enum BodyError {
+    Js(String),
+    TooLarge,
+    NotText,
+}
+
+/// Reads the body chunk by chunk, stopping as soon as it exceeds `limit`.
+async fn read_body(response: &gloo_net::http::Response, limit: usize) -> Result<String, BodyError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        if let Some(stream) = response.body() {
+            let _ = stream.cancel();
+        }
+        return Err(BodyError::TooLarge);
+    }
+    let Some(stream) = response.body() else { return Ok(String::new()) };
+    let reader: web_sys::ReadableStreamDefaultReader = stream
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| BodyError::Js("the answer could not be read".into()))?;
+    let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(limit));
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| BodyError::Js(e.as_string().unwrap_or_else(|| "the connection broke".into())))?;
+        let chunk: web_sys::ReadableStreamReadResult = chunk.unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
+            break;
+        }
+        let data = js_sys::Uint8Array::new(&chunk.get_value());
+        if bytes.len() + data.length() as usize > limit {
+            let _ = reader.cancel();
+            return Err(BodyError::TooLarge);
+        }
+        let start = bytes.len();
+        bytes.resize(start + data.length() as usize, 0);
+        data.copy_to(&mut bytes[start..]);
+    }
+    String::from_utf8(bytes).map_err(|_| BodyError::NotText)
 }

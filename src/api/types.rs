@@ -147,9 +147,10 @@ pub struct RefreshResponse {
     pub expires_in_ms: Option<u64>,
 }
 
-/// An empty JSON object answer (`{}`); anything else is accepted too.
+/// An answer that only has to be a JSON object (usually `{}`); its fields,
+/// if any, are ignored. Anything but an object is a decode error.
 #[derive(Clone, Debug, Default, Deserialize)]
-pub struct Empty {}
+pub struct Empty(#[allow(dead_code)] serde_json::Map<String, Value>);
 
 /// A pusher from `GET /pushers`, kept whole: toggling it re-posts the
 /// object as the server sent it.
@@ -301,6 +302,14 @@ mod tests {
         assert_eq!(s.account_data_events().len(), 1);
         let empty: SyncResponse = serde_json::from_str(r#"{"next_batch":"s3"}"#).unwrap();
         assert!(empty.account_data_events().is_empty());
+    }
+
+    #[test]
+    fn an_empty_answer_must_be_an_object() {
+        assert!(serde_json::from_str::<Empty>("{}").is_ok());
+        assert!(serde_json::from_str::<Empty>(r#"{"x":1}"#).is_ok());
+        assert!(serde_json::from_str::<Empty>("[]").is_err());
+        assert!(serde_json::from_str::<Empty>("null").is_err());
     }
 
     #[test]

@@ -1,25 +1,36 @@
 use leptos::prelude::*;
 
-/// A failed load: what went wrong and a Retry button.
+/// A failed load: what went wrong, when it is tried again by itself, and a
+/// button to try now.
 #[component]
 pub fn ErrorBanner(
     #[prop(into)] message: Signal<String>,
     /// True while the retry is running (the button is disabled then).
     #[prop(into)]
     is_retrying: Signal<bool>,
+    /// Seconds until the next automatic attempt.
+    #[prop(into, optional)]
+    retry_in: Signal<Option<u32>>,
     on_retry: Callback<()>,
 ) -> impl IntoView {
     view! {
-        <div class="sm-alert sm-ErrorBanner" role="alert" data-testid="load-error">
+        <div class="sm-alert sm-error-banner" role="alert" data-testid="load-error">
             <span>{move || message.get()}</span>
-            " "
+            <span class="sm-error-banner__retry" data-testid="load-retry-countdown">
+                {move || match (is_retrying.get(), retry_in.get()) {
+                    (true, _) => "Trying again…".to_string(),
+                    (false, Some(1)) => "Trying again in 1 second.".to_string(),
+                    (false, Some(n)) => format!("Trying again in {n} seconds."),
+                    (false, None) => String::new(),
+                }}
+            </span>
             <button
                 class="sm-button sm-button--secondary"
                 data-testid="load-retry"
                 disabled=move || is_retrying.get()
                 on:click=move |_| on_retry.run(())
             >
-                {move || if is_retrying.get() { "Retrying…" } else { "Retry" }}
+                "Retry now"
             </button>
         </div>
     }

@@ -348,6 +348,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     <ErrorBanner
                         message=message
                         is_retrying=store.is_loading
+                        retry_in=store.retry_in
                         on_retry=Callback::new(move |_| store.load())
                     />
                 })}
@@ -357,6 +358,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         <ErrorBanner
                             message=format!("Some details couldn't be loaded: {}.", problems.join("; "))
                             is_retrying=store.is_loading
+                            retry_in=store.retry_in
                             on_retry=Callback::new(move |_| store.load())
                         />
                     })

@@ -52,6 +52,10 @@ pub struct SessionsStore {
     pub is_loading: RwSignal<bool>,
     /// Set while live updates are failing and being retried.
     pub live_problem: RwSignal<Option<String>>,
+    /// Seconds until a failed load is tried again by itself.
+    pub retry_in: RwSignal<Option<u32>>,
+    failures: StoredValue<u32>,
+    retry_generation: StoredValue<u32>,
     sync_token: StoredValue<Option<String>>,
     alive: StoredValue<bool>,
 }
@@ -71,6 +75,9 @@ impl SessionsStore {
             partial_errors: RwSignal::new(Vec::new()),
             is_loading: RwSignal::new(false),
             live_problem: RwSignal::new(None),
+            retry_in: RwSignal::new(None),
+            failures: StoredValue::new(0),
+            retry_generation: StoredValue::new(0),
             sync_token: StoredValue::new(None),
             alive: StoredValue::new(true),
         };
@@ -167,6 +174,9 @@ impl SessionsStore {
         if store.is_loading.get_untracked() {
             return;
         }
+        // A manual or scheduled load replaces any pending automatic retry.
+        store.retry_generation.update_value(|g| *g += 1);
+        store.retry_in.set(None);
         store.is_loading.set(true);
         let client = store.client();
         spawn_local(async move {
@@ -185,6 +195,18 @@ impl SessionsStore {
                 return;
             }
             let mut problems = Vec::new();
+            let mut wait_hint = None;
+            let mut note = |err: &ApiError| {
+                if let ApiError::RateLimited { retry_after_ms: Some(ms) } = err {
+                    wait_hint = Some(*ms);
+                }
+            };
+            for err in [devices.as_ref().err(), keys.as_ref().err(), pushers.as_ref().err(), sync.as_ref().err()]
+                .into_iter()
+                .flatten()
+            {
+                note(err);
+            }
             match metadata {
                 Ok(m) => store.auth_metadata.set(m),
                 Err(err) => problems.push(format!("account management ({err})")),
@@ -211,20 +233,55 @@ impl SessionsStore {
                 Ok(v) => store.versions.set(Some(v)),
                 Err(err) => problems.push(format!("server features ({err})")),
             }
-            match devices {
+            let failed = match devices {
                 Ok(mut list) => {
                     sort_sessions(&mut list);
                     store.devices.set(Some(list));
                     store.load_error.set(None);
+                    let partial = !problems.is_empty();
                     store.partial_errors.set(problems);
+                    partial
                 }
                 // A login the server ended has already sent the user to sign-in.
-                Err(ApiError::UnknownToken { .. }) => {}
-                Err(err) => store.load_error.set(Some(format!("Couldn't load your sessions. {err}"))),
-            }
+                Err(ApiError::UnknownToken { .. }) => false,
+                Err(err) => {
+                    store.load_error.set(Some(format!("Couldn't load your sessions. {err}")));
+                    true
+                }
+            };
             store.is_loading.set(false);
+            if failed {
+                store.schedule_retry(wait_hint);
+            } else {
+                store.failures.set_value(0);
+            }
             if first_sync && store.sync_token.get_value().is_some() {
                 store.run_live_updates();
+            }
+        });
+    }
+
+    /// Tries loading again after a pause that grows with each failure (2, 4,
+    /// 8… up to 30 seconds) or that the server asked for (429), counting
+    /// down where the user can see it, until it works.
+    fn schedule_retry(&self, server_wait_ms: Option<u64>) {
+        let store = *self;
+        let failures = store.failures.get_value() + 1;
+        store.failures.set_value(failures);
+        let seconds = server_wait_ms
+            .map(|ms| ms.div_ceil(1000).clamp(1, 3600) as u32)
+            .unwrap_or_else(|| 2u32.saturating_pow(failures).min(30));
+        let generation = store.retry_generation.get_value();
+        spawn_local(async move {
+            for remaining in (1..=seconds).rev() {
+                if !store.is_alive() || store.retry_generation.try_get_value() != Some(generation) {
+                    return;
+                }
+                store.retry_in.set(Some(remaining));
+                gloo_timers::future::TimeoutFuture::new(1000).await;
+            }
+            if store.is_alive() && store.retry_generation.try_get_value() == Some(generation) {
+                store.load();
             }
         });
     }
@@ -244,15 +301,37 @@ impl SessionsStore {
             if !store.is_alive() {
                 return;
             }
-            if let Ok(answer) = keys {
-                store.keys.set(Some(answer));
+            let mut failure = None;
+            match keys {
+                Ok(answer) => store.keys.set(Some(answer)),
+                Err(err) => failure = Some(err),
             }
-            if let Ok(mut list) = devices {
-                sort_sessions(&mut list);
-                store.devices.set(Some(list));
+            match devices {
+                Ok(mut list) => {
+                    sort_sessions(&mut list);
+                    store.devices.set(Some(list));
+                }
+                Err(err) => failure = Some(err),
             }
-            if let Ok(list) = pushers {
-                store.pushers.set(list);
+            match pushers {
+                Ok(list) => store.pushers.set(list),
+                Err(err) => failure = Some(err),
+            }
+            match failure {
+                None | Some(ApiError::UnknownToken { .. }) => {}
+                // Shown, and tried again shortly: the list must not go stale silently.
+                Some(err) => {
+                    store.live_problem.set(Some(format!(
+                        "Couldn't refresh the list of sessions: {err} Trying again in 5 seconds."
+                    )));
+                    spawn_local(async move {
+                        gloo_timers::future::TimeoutFuture::new(5000).await;
+                        if store.is_alive() {
+                            store.live_problem.set(None);
+                            store.reload_devices();
+                        }
+                    });
+                }
             }
         });
     }
