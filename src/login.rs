@@ -2,9 +2,16 @@
 //! start, saved after sign-in and after every token refresh, and cleared when
 //! the user signs out or the server ends the login.
 
-use leptos::prelude::*;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-use crate::api::client::{Account, ClientEvent, SignedOutReason, Tokens};
+use futures::FutureExt;
+use futures::future::LocalBoxFuture;
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::api::ApiError;
+use crate::api::client::{Account, ClientEvent, RefreshCoordinator, SignedOutReason, Tokens};
 use crate::api::types::LoginResponse;
 use crate::api::{Homeserver, MatrixClient};
 use crate::browser;
@@ -44,7 +51,36 @@ impl LoginCtx {
                 }
             }
         }
+        // Other tabs of this app share the login: follow their changes.
+        let handle = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
+            if ev.key().is_none_or(|k| k == STORAGE_KEY) {
+                ctx.follow_other_tab(ev.new_value());
+            }
+        });
+        on_cleanup(move || handle.remove());
         ctx
+    }
+
+    /// Another tab signed in, refreshed tokens, or signed out.
+    fn follow_other_tab(&self, new_value: Option<String>) {
+        let current = self.active.with_untracked(|a| a.as_ref().map(|a| a.client.clone()));
+        let stored = new_value.as_deref().and_then(|raw| parse_stored_login(raw).ok());
+        match (current, stored) {
+            (Some(_), None) => {
+                self.active.set(None);
+                self.notice.set(Some("You signed out in another tab.".into()));
+                crate::embed::signed_out();
+            }
+            (None, Some(stored)) => self.activate(stored),
+            (Some(client), Some(stored)) => {
+                if client.user_id() == stored.user_id && client.device_id() == stored.device_id {
+                    client.adopt_tokens(tokens_of(&stored));
+                } else {
+                    self.activate(stored);
+                }
+            }
+            (None, None) => {}
+        }
     }
 
     pub fn expect() -> Self {
@@ -54,17 +90,17 @@ impl LoginCtx {
     fn activate(&self, stored: StoredLogin) {
         let ctx = *self;
         crate::embed::signed_in(&stored.user_id);
+        let coordinator = Rc::new(TabCoordinator {
+            user_id: stored.user_id.clone(),
+            device_id: stored.device_id.clone(),
+        });
         let client = MatrixClient::new(
             Homeserver::new(&stored.homeserver),
             Account { user_id: stored.user_id.clone(), device_id: stored.device_id.clone() },
-            Tokens {
-                access_token: stored.access_token.clone(),
-                refresh_token: stored.refresh_token.clone(),
-                expires_at_ms: stored.expires_at_ms,
-                lifetime_ms: stored.token_lifetime_ms,
-            },
+            tokens_of(&stored),
             browser::now_ms,
             move |event| ctx.on_client_event(event),
+            Some(coordinator),
         );
         self.active.set(Some(ActiveLogin { client }));
     }
@@ -93,7 +129,21 @@ impl LoginCtx {
                         "Your sign-in expired and could not be renewed. Please sign in again."
                     }
                 };
-                self.forget(Some(why.to_string()));
+                // When another tab of this browser signed out, the server may
+                // tell this tab before the other tab's storage change arrives:
+                // wait a moment so the user gets the right explanation.
+                let ctx = *self;
+                let Some(Some(active)) = self.active.try_get_untracked() else { return };
+                leptos::task::spawn_local(async move {
+                    gloo_timers::future::TimeoutFuture::new(800).await;
+                    let still_here = ctx
+                        .active
+                        .try_with_untracked(|a| a.as_ref().is_some_and(|a| a.client == active.client))
+                        .unwrap_or(false);
+                    if still_here {
+                        ctx.forget(Some(why.to_string()));
+                    }
+                });
             }
         }
     }
@@ -157,4 +207,86 @@ fn save(stored: &StoredLogin) {
     if let Ok(json) = serde_json::to_string(stored) {
         browser::storage_set(STORAGE_KEY, &json);
     }
+}
+
+fn tokens_of(stored: &StoredLogin) -> Tokens {
+    Tokens {
+        access_token: stored.access_token.clone(),
+        refresh_token: stored.refresh_token.clone(),
+        expires_at_ms: stored.expires_at_ms,
+        lifetime_ms: stored.token_lifetime_ms,
+    }
+}
+
+/// Token refresh across the tabs of this browser: local storage holds the
+/// newest tokens, and the Web Locks API lets one tab refresh at a time.
+struct TabCoordinator {
+    user_id: String,
+    device_id: String,
+}
+
+/// The lock's name, shared by every tab of this app on this origin.
+const REFRESH_LOCK: &str = "matrix-sessions:refresh";
+
+impl RefreshCoordinator for TabCoordinator {
+    fn stored_tokens(&self) -> Option<Tokens> {
+        let stored = parse_stored_login(&browser::storage_get(STORAGE_KEY)?).ok()?;
+        (stored.user_id == self.user_id && stored.device_id == self.device_id).then(|| tokens_of(&stored))
+    }
+
+    fn exclusive(
+        &self,
+        job: LocalBoxFuture<'static, Result<(), ApiError>>,
+    ) -> LocalBoxFuture<'static, Result<(), ApiError>> {
+        with_web_lock(REFRESH_LOCK, job).boxed_local()
+    }
+}
+
+/// Runs `job` inside `navigator.locks.request(name, …)`; where the browser
+/// has no Web Locks (old browsers, some embedded views) it runs directly.
+async fn with_web_lock(
+    name: &str,
+    job: LocalBoxFuture<'static, Result<(), ApiError>>,
+) -> Result<(), ApiError> {
+    let locks = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
+        .filter(|l| !l.is_undefined() && !l.is_null());
+    let request = locks.as_ref().and_then(|l| {
+        js_sys::Reflect::get(l, &JsValue::from_str("request"))
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()
+    });
+    let (Some(locks), Some(request)) = (locks, request) else {
+        return job.await;
+    };
+    let outcome: Rc<RefCell<Option<Result<(), ApiError>>>> = Rc::new(RefCell::new(None));
+    let pending = Rc::new(RefCell::new(Some(job)));
+    let (slot, queued) = (outcome.clone(), pending.clone());
+    // The lock is held until the promise this callback returns settles.
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock: JsValue| {
+        let job = queued.borrow_mut().take();
+        let slot = slot.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            if let Some(job) = job {
+                *slot.borrow_mut() = Some(job.await);
+            }
+            Ok(JsValue::UNDEFINED)
+        })
+    });
+    let promise = request
+        .call2(&locks, &JsValue::from_str(name), callback.as_ref().unchecked_ref())
+        .ok()
+        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    if let Some(promise) = promise {
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    drop(callback);
+    // The lock could not be used: run the job without it.
+    let unrun = pending.borrow_mut().take();
+    if let Some(job) = unrun {
+        return job.await;
+    }
+    let result = outcome.borrow_mut().take();
+    result.unwrap_or_else(|| Err(ApiError::Network("the sign-in refresh did not finish".into())))
 }

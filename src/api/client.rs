@@ -135,6 +135,19 @@ pub struct Account {
 
 type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 
+/// Keeps several copies of the client (one per browser tab) from rotating
+/// the same refresh token: refreshes run one at a time across copies, and a
+/// copy first looks whether another one already stored fresh tokens.
+pub trait RefreshCoordinator {
+    /// The tokens another copy may have stored meanwhile.
+    fn stored_tokens(&self) -> Option<Tokens>;
+    /// Runs `job` while holding a lock shared by every copy.
+    fn exclusive(
+        &self,
+        job: LocalBoxFuture<'static, Result<(), ApiError>>,
+    ) -> LocalBoxFuture<'static, Result<(), ApiError>>;
+}
+
 struct Inner {
     homeserver: Homeserver,
     account: Account,
@@ -142,6 +155,7 @@ struct Inner {
     refreshing: RefCell<Option<RefreshFuture>>,
     on_event: Box<dyn Fn(ClientEvent)>,
     now_ms: fn() -> u64,
+    coordinator: Option<Rc<dyn RefreshCoordinator>>,
 }
 
 /// An account's client. Cheap to clone; clones share tokens.
@@ -163,6 +177,7 @@ impl MatrixClient {
         tokens: Tokens,
         now_ms: fn() -> u64,
         on_event: impl Fn(ClientEvent) + 'static,
+        coordinator: Option<Rc<dyn RefreshCoordinator>>,
     ) -> Self {
         MatrixClient {
             inner: Rc::new(Inner {
@@ -172,8 +187,15 @@ impl MatrixClient {
                 refreshing: RefCell::new(None),
                 on_event: Box::new(on_event),
                 now_ms,
+                coordinator,
             }),
         }
+    }
+
+    /// Takes tokens another copy of the client obtained (no event: they are
+    /// stored already).
+    pub fn adopt_tokens(&self, tokens: Tokens) {
+        *self.inner.tokens.borrow_mut() = tokens;
     }
 
     pub fn homeserver(&self) -> &Homeserver {
@@ -288,8 +310,9 @@ impl MatrixClient {
             Some(future) => future,
             None => {
                 let this = self.clone();
+                let used = used.to_string();
                 let future = async move {
-                    let result = this.refresh_now().await;
+                    let result = this.refresh_coordinated(used).await;
                     this.inner.refreshing.borrow_mut().take();
                     result
                 }
@@ -300,6 +323,26 @@ impl MatrixClient {
             }
         };
         future.await
+    }
+
+    /// Refreshes under the coordinator's lock, unless another copy of the
+    /// client already did (then its stored tokens are taken).
+    async fn refresh_coordinated(&self, used: String) -> Result<(), ApiError> {
+        let Some(coordinator) = self.inner.coordinator.clone() else {
+            return self.refresh_now().await;
+        };
+        let this = self.clone();
+        let check = coordinator.clone();
+        let job = async move {
+            if let Some(stored) = check.stored_tokens() {
+                if stored.access_token != used {
+                    this.adopt_tokens(stored);
+                    return Ok(());
+                }
+            }
+            this.refresh_now().await
+        };
+        coordinator.exclusive(job.boxed_local()).await
     }
 
     /// POST /_matrix/client/v3/refresh — the server rotates the refresh token;

@@ -3,6 +3,7 @@
 //! decoding stays in pure, tested code (`error.rs`).
 
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
+use web_sys::RequestCache;
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -58,7 +59,11 @@ pub async fn send(
             Method::Put => GlooMethod::PUT,
             Method::Delete => GlooMethod::DELETE,
         })
-        .abort_signal(Some(&signal));
+        .abort_signal(Some(&signal))
+        // Matrix answers are per user and per moment. Bypassing the HTTP
+        // cache also avoids its lock, which makes identical requests from
+        // two tabs (the same /sync long-poll) wait for each other.
+        .cache(RequestCache::NoStore);
     if let Some(token) = bearer {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }

@@ -29,7 +29,7 @@ export async function startFaultProxy(targetBase) {
     req.on("end", () => {
       body = Buffer.concat(body);
       const path = req.url.split("?")[0];
-      requests.push({ method: req.method, path, body: body.toString() });
+      requests.push({ method: req.method, path, body: body.toString(), at: Date.now(), auth: (req.headers.authorization || "").slice(-6) });
       const applies =
         rule && req.method !== "OPTIONS" && rule.method === req.method && rule.path.test(path) && (!rule.when || rule.when(body.toString()));
       const kind = applies ? rule.kind : null;
