@@ -17,12 +17,13 @@ scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
 status=0
 summary=()
 
-say "Unit tests (cargo test)"
+say "Unit and property tests (cargo test)"
 if cargo test --quiet 2>&1 | tee .setup-logs/unit.log; then
-  summary+=("unit: $(grep -E '^test result' .setup-logs/unit.log | head -1)")
+  passed=$(grep -Eo '^test result: ok\. [0-9]+ passed' .setup-logs/unit.log | awk '{s += $4} END {print s + 0}')
+  summary+=("unit: $passed passed, 0 failed")
 else
   status=1
-  summary+=("unit: FAILED")
+  summary+=("unit: FAILED (see above)")
 fi
 
 say "Release build (trunk build --release)"
@@ -35,11 +36,11 @@ else
 fi
 
 say "End-to-end tests (Playwright + Chromium + Synapse)"
-if npx playwright test -c tests/playwright.config.mjs "$@"; then
-  summary+=("e2e: passed")
+if npx playwright test -c tests/playwright.config.mjs "$@" 2>&1 | tee .setup-logs/e2e.log; then
+  summary+=("e2e: $(grep -Eo '[0-9]+ passed' .setup-logs/e2e.log | tail -1), 0 failed")
 else
   status=1
-  summary+=("e2e: FAILED")
+  summary+=("e2e: $(grep -Eo '[0-9]+ (passed|failed|flaky)' .setup-logs/e2e.log | tail -3 | paste -sd, -)")
 fi
 
 say "Summary"
