@@ -27,7 +27,7 @@ impl SsoReturnCtx {
 #[component]
 pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&format!("Sessions · {}", config.brand));
+        document.set_title(&crate::i18n::t_with("app.title", &[("brand", &config.brand)]));
     }
     provide_context(ConfigCtx(config));
     provide_context(SsoReturnCtx(StoredValue::new(sso_return)));

@@ -1,15 +1,58 @@
-//! Text for timestamps, in the browser's local time.
+//! Text for timestamps, in the browser's time zone and the page's language
+//! (`Intl.DateTimeFormat`), with Element's choice of shape: today → time;
+//! the last six days → weekday and time; this year → "Mar 6"; older →
+//! "Dec 29, 2021". Times use the 24-hour clock, as Element does.
+
+use wasm_bindgen::JsValue;
 
 use crate::browser;
-use crate::model::time::{activity_label, full_date_english};
+use crate::i18n;
+use crate::model::time::{ActivityLabel, activity_label, full_date_english};
 
-/// "15:14", "Fri 15:14", "Mar 6" or "Dec 29, 2021".
-pub fn last_activity(ts_ms: i64) -> String {
-    let now = browser::now_ms() as i64;
-    activity_label(ts_ms, browser::local_time(ts_ms), now, browser::local_time(now)).to_english()
+fn options(fields: &[(&str, &str)]) -> js_sys::Object {
+    let options = js_sys::Object::new();
+    for (key, value) in fields {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    options
 }
 
-/// "Fri, Mar 6, 2026, 15:14".
+/// Formats `ts_ms` with `Intl.DateTimeFormat(lang, fields)`.
+fn intl(ts_ms: i64, fields: &[(&str, &str)]) -> Option<String> {
+    let locales = js_sys::Array::of1(&JsValue::from_str(i18n::lang()));
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options(fields));
+    let date = js_sys::Date::new(&JsValue::from_f64(ts_ms as f64));
+    format.format().call1(&JsValue::NULL, &date).ok()?.as_string()
+}
+
+const TIME: [(&str, &str); 3] = [("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")];
+
+/// "15:14", "Fri 15:14", "Mar 6" or "Dec 29, 2021" (in the page's language).
+pub fn last_activity(ts_ms: i64) -> String {
+    let now = browser::now_ms() as i64;
+    let label = activity_label(ts_ms, browser::local_time(ts_ms), now, browser::local_time(now));
+    let text = match label {
+        ActivityLabel::Today(_) => intl(ts_ms, &TIME),
+        ActivityLabel::ThisWeek(_) => intl(ts_ms, &[("weekday", "short"), TIME[0], TIME[1], TIME[2]]),
+        ActivityLabel::ThisYear(_) => intl(ts_ms, &[("month", "short"), ("day", "numeric")]),
+        ActivityLabel::Older(_) => intl(ts_ms, &[("month", "short"), ("day", "numeric"), ("year", "numeric")]),
+    };
+    text.unwrap_or_else(|| label.to_english())
+}
+
+/// "Fri, Mar 6, 2026, 15:14" (in the page's language).
 pub fn full_date(ts_ms: i64) -> String {
-    full_date_english(&browser::local_time(ts_ms))
+    intl(
+        ts_ms,
+        &[
+            ("weekday", "short"),
+            ("year", "numeric"),
+            ("month", "short"),
+            ("day", "numeric"),
+            TIME[0],
+            TIME[1],
+            TIME[2],
+        ],
+    )
+    .unwrap_or_else(|| full_date_english(&browser::local_time(ts_ms)))
 }

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod embed;
 pub mod components;
 pub mod format;
+pub mod i18n;
 pub mod login;
 pub mod model;
 pub mod pages;

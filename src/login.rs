@@ -15,7 +15,8 @@ use crate::api::client::{Account, ClientEvent, RefreshCoordinator, SignedOutReas
 use crate::api::types::LoginResponse;
 use crate::api::{Homeserver, MatrixClient};
 use crate::browser;
-use crate::model::stored_login::{STORAGE_KEY, StoredLogin, parse_stored_login};
+use crate::i18n;
+use crate::model::stored_login::{STORAGE_KEY, StoredLogin, StoredLoginError, parse_stored_login};
 
 /// Remembered so the sign-in form can offer the last homeserver again; it
 /// is not a secret.
@@ -47,7 +48,11 @@ impl LoginCtx {
                 Ok(stored) => ctx.activate(stored),
                 Err(err) => {
                     browser::storage_remove(STORAGE_KEY);
-                    ctx.notice.set(Some(err.to_string()));
+                    let key = match err {
+                        StoredLoginError::Unreadable => "login.notice.unreadable",
+                        StoredLoginError::Invalid(_) => "login.notice.incomplete",
+                    };
+                    ctx.notice.set(Some(i18n::t(key)));
                 }
             }
         }
@@ -68,7 +73,7 @@ impl LoginCtx {
         match (current, stored) {
             (Some(_), None) => {
                 self.active.set(None);
-                self.notice.set(Some("You signed out in another tab.".into()));
+                self.notice.set(Some(i18n::t("login.notice.other_tab")));
                 crate::embed::signed_out();
             }
             (None, Some(stored)) => self.activate(stored),
@@ -121,14 +126,10 @@ impl LoginCtx {
                 });
             }
             ClientEvent::SignedOut(reason) => {
-                let why = match reason {
-                    SignedOutReason::Revoked => {
-                        "You were signed out: this session was signed out or removed on the server (for example from another device)."
-                    }
-                    SignedOutReason::Expired => {
-                        "Your sign-in expired and could not be renewed. Please sign in again."
-                    }
-                };
+                let why = i18n::t(match reason {
+                    SignedOutReason::Revoked => "login.notice.revoked",
+                    SignedOutReason::Expired => "login.notice.expired",
+                });
                 // When another tab of this browser signed out, the server may
                 // tell this tab before the other tab's storage change arrives:
                 // wait a moment so the user gets the right explanation.
@@ -141,7 +142,7 @@ impl LoginCtx {
                         .try_with_untracked(|a| a.as_ref().is_some_and(|a| a.client == active.client))
                         .unwrap_or(false);
                     if still_here {
-                        ctx.forget(Some(why.to_string()));
+                        ctx.forget(Some(why));
                     }
                 });
             }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod devices;
 pub mod filters;
 pub mod homeserver;
+pub mod messages;
 pub mod push;
 pub mod sessions;
 pub mod stored_login;

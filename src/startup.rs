@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::http::{self, Method};
 use crate::app::App;
+use crate::i18n;
 use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
 
 /// Replaces a frozen page with a message when the app panics: a WebAssembly
@@ -27,13 +28,13 @@ fn show_crash_screen() -> Option<()> {
     main.set_attribute("role", "alert").ok()?;
     main.set_attribute("data-testid", "crash-screen").ok()?;
     let heading = document.create_element("h1").ok()?;
-    heading.set_text_content(Some("Something went wrong"));
+    heading.set_text_content(Some(&i18n::t("crash.title")));
     let text = document.create_element("p").ok()?;
-    text.set_text_content(Some("The page stopped working. Reload it to continue; your sign-in is kept."));
+    text.set_text_content(Some(&i18n::t("crash.text")));
     let button = document.create_element("button").ok()?;
     button.set_attribute("type", "button").ok()?;
     button.set_class_name("sm-button");
-    button.set_text_content(Some("Reload"));
+    button.set_text_content(Some(&i18n::t("crash.reload")));
     let reload = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
         if let Some(w) = web_sys::window() {
             let _ = w.location().reload();
@@ -53,8 +54,8 @@ async fn load_config() -> Result<AppConfig, ConfigError> {
     match http::send(Method::Get, "config.json", None, None, 10_000).await {
         Ok(res) if res.status == 404 => Ok(AppConfig::default()),
         Ok(res) if (200..300).contains(&res.status) => parse_config(&res.body),
-        Ok(res) => Err(ConfigError(format!("the server answered HTTP {}", res.status))),
-        Err(err) => Err(ConfigError(format!("it could not be loaded ({err})"))),
+        Ok(res) => Err(ConfigError(format!("HTTP {}", res.status))),
+        Err(err) => Err(ConfigError(i18n::api_error(&err))),
     }
 }
 
@@ -82,9 +83,9 @@ fn apply_theme(config: &AppConfig) {
 fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
     view! {
         <main class="sm-config-error" role="alert" data-testid="config-error">
-            <h1>"This page is not set up correctly"</h1>
-            <p>{error.to_string()}</p>
-            <p>"Ask the administrator of this site to fix config.json."</p>
+            <h1>{i18n::t("config_error.title")}</h1>
+            <p>{i18n::t_with("config_error.detail", &[("detail", &error.0)])}</p>
+            <p>{i18n::t("config_error.ask")}</p>
         </main>
     }
 }
@@ -96,9 +97,12 @@ pub fn start() {
     // browser's microtask queue directly.
     // Before anything else: a sign-in token must not stay in the address.
     let sso_return = crate::sso::take_return();
+    // The browser's language until config.json may choose another.
+    i18n::init(None);
     wasm_bindgen_futures::spawn_local(async move {
         match load_config().await {
             Ok(config) => {
+                i18n::init(config.language.as_deref());
                 apply_theme(&config);
                 crate::embed::init(config.embed_parent_origin.clone());
                 leptos::mount::mount_to_body(move || view! { <App config=config sso_return=sso_return/> })

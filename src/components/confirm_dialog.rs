@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::i18n::t;
 
 use crate::components::modal::Modal;
 
@@ -37,7 +38,7 @@ pub fn ConfirmDialog(
                     disabled=move || is_pending.get()
                     on:click=move |_| on_cancel.run(())
                 >
-                    "Cancel"
+                    {t("dialog.cancel")}
                 </button>
                 <button
                     class="sm-button sm-button--danger"

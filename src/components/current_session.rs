@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::i18n::{t, t_with};
 use stylers::style_sheet;
 
 use crate::components::device_details::{DeviceDetails, SessionActions};
@@ -32,7 +33,7 @@ pub fn CurrentSession(
     let is_signing_out = Signal::derive(move || own_id().is_some_and(|id| actions.is_signing_out.run(id)));
     let menu_items = Signal::derive(move || {
         let mut items = vec![MenuItem::danger(
-            "Sign out",
+            t("menu.sign_out"),
             "current-session-sign-out",
             Callback::new(move |_| {
                 if let Some(id) = own_id() {
@@ -43,7 +44,7 @@ pub fn CurrentSession(
         let others = other_count.get();
         if others > 0 {
             items.push(MenuItem::danger(
-                format!("Sign out of all other sessions ({others})"),
+                t_with("menu.sign_out_all_others", &[("count", &others.to_string())]),
                 "current-session-sign-out-all-others",
                 on_sign_out_others,
             ));
@@ -58,10 +59,10 @@ pub fn CurrentSession(
     view! { class = class_name,
         <section class="section" data-testid="current-session-section" aria-labelledby="current-session-heading">
             <div class="header">
-                <h2 class="title" id="current-session-heading">"Current session"</h2>
+                <h2 class="title" id="current-session-heading">{t("current.title")}</h2>
                 <OptionsMenu
                     testid="current-session-menu"
-                    label="Current session options"
+                    label=t("current.options")
                     items=menu_items
                     is_disabled=menu_disabled
                 />
@@ -69,12 +70,12 @@ pub fn CurrentSession(
             {move || {
                 if is_first_load.get() {
                     return view! { class = class_name,
-                        <div class="loading"><Spinner label="Loading sessions" large=true/></div>
+                        <div class="loading"><Spinner label=t("sessions.loading") large=true/></div>
                     }.into_any();
                 }
                 if !has_row.get() {
                     return view! { class = class_name,
-                        <p class="missing">"This session is not in the homeserver's list of sessions."</p>
+                        <p class="missing">{t("current.missing")}</p>
                     }.into_any();
                 }
                 let row = Signal::derive(move || row.get().unwrap_or_default());

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::i18n::t;
 use stylers::style_sheet;
 
 use crate::components::device_heading::{DeviceHeading, RenameStatus};
@@ -84,12 +85,12 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                 is_current=row.with_untracked(|r| r.is_current)
             />
             <section class="section">
-                <h4 class="section-title">"Session details"</h4>
+                <h4 class="section-title">{t("details.session_details")}</h4>
                 <table class="table" data-testid="device-detail-metadata-session">
                     <tbody>
-                        <tr><th scope="row">"Session ID"</th><td class="mono">{id.clone()}</td></tr>
+                        <tr><th scope="row">{t("details.session_id")}</th><td class="mono">{id.clone()}</td></tr>
                         {move || last_activity().map(|text| view! { class = class_name,
-                            <tr><th scope="row">"Last activity"</th><td>{text}</td></tr>
+                            <tr><th scope="row">{t("details.last_activity")}</th><td>{text}</td></tr>
                         })}
                     </tbody>
                 </table>
@@ -97,12 +98,12 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                     let link = info.url_link().map(str::to_string);
                     view! { class = class_name,
                         <table class="table" data-testid="device-detail-metadata-application">
-                            <caption class="caption">"Application"</caption>
+                            <caption class="caption">{t("details.application")}</caption>
                             <tbody>
-                                {info.name.clone().map(|v| view! { class = class_name, <tr><th scope="row">"Name"</th><td>{v}</td></tr> })}
-                                {info.version.clone().map(|v| view! { class = class_name, <tr><th scope="row">"Version"</th><td>{v}</td></tr> })}
+                                {info.name.clone().map(|v| view! { class = class_name, <tr><th scope="row">{t("details.name")}</th><td>{v}</td></tr> })}
+                                {info.version.clone().map(|v| view! { class = class_name, <tr><th scope="row">{t("details.version")}</th><td>{v}</td></tr> })}
                                 {info.url.clone().map(|v| view! { class = class_name,
-                                    <tr><th scope="row">"URL"</th><td>{match link {
+                                    <tr><th scope="row">{t("details.url")}</th><td>{match link {
                                         Some(href) => view! { class = class_name, <a href=href target="_blank" rel="noopener noreferrer">{v}</a> }.into_any(),
                                         None => v.into_any(),
                                     }}</td></tr>
@@ -113,23 +114,24 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                 })}
                 {move || ip().map(|ip| view! { class = class_name,
                     <table class="table" data-testid="device-detail-metadata-device">
-                        <caption class="caption">"Device"</caption>
+                        <caption class="caption">{t("details.device")}</caption>
                         <tbody>
-                            <tr><th scope="row">"IP address"</th><td>{ip}</td></tr>
+                            <tr><th scope="row">{t("details.ip")}</th><td>{ip}</td></tr>
                         </tbody>
                     </table>
                 })}
             </section>
             {move || push().map(|toggle| {
                 let is_on = move || push_status.get().pending.unwrap_or(toggle.is_on);
-                let reason = toggle.disabled_reason;
+                let reason = toggle.unsupported.then(|| t("details.push.unsupported"));
+                let is_disabled = toggle.unsupported;
                 let checkbox_id = format!("push-toggle-{}", row.with_untracked(|r| r.id().to_string()));
                 view! { class = class_name,
                     <section class="section push" data-testid="device-detail-push-notification">
                         <div class="push-row">
                             <div class="push-text">
-                                <label class="section-title" for=checkbox_id.clone()>"Push notifications"</label>
-                                <p class="hint">"Receive push notifications on this session."</p>
+                                <label class="section-title" for=checkbox_id.clone()>{t("details.push.title")}</label>
+                                <p class="hint">{t("details.push.text")}</p>
                             </div>
                             <input
                                 type="checkbox"
@@ -137,10 +139,10 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                                 class="switch"
                                 id=checkbox_id
                                 data-testid="device-detail-push-notification-checkbox"
-                                title="Toggle push notifications on this session."
+                                title=t("details.push.toggle")
                                 prop:checked=is_on
                                 aria-checked=move || is_on().to_string()
-                                disabled=move || reason.is_some() || push_status.get().pending.is_some()
+                                disabled=move || is_disabled || push_status.get().pending.is_some()
                                 on:change=move |_| on_push_toggle.run(!is_on())
                             />
                         </div>
@@ -161,9 +163,9 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                             rel="noopener noreferrer"
                             data-testid="device-detail-manage-cta"
                         >
-                            "Manage this session"
+                            {t("details.manage")}
                         </a>
-                        <p class="hint">"Your account provider signs sessions out; the link opens its page for this session."</p>
+                        <p class="hint">{t("details.manage_hint")}</p>
                     }.into_any(),
                     None => view! { class = class_name,
                         <button
@@ -172,7 +174,7 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                             disabled=move || is_signing_out.get()
                             on:click=move |_| on_sign_out.run(())
                         >
-                            "Sign out of this session"
+                            {t("details.sign_out")}
                             <Show when=move || is_signing_out.get()>
                                 <span class="sm-spinner" aria-hidden="true"></span>
                             </Show>

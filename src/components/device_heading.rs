@@ -1,5 +1,6 @@
 use leptos::html::{Button, Input};
 use leptos::prelude::*;
+use crate::i18n::{t, t_with};
 use stylers::style_sheet;
 
 /// Session names longer than this are refused by Synapse (`M_TOO_LARGE`).
@@ -70,8 +71,9 @@ pub fn DeviceHeading(
         let value = draft.get_untracked();
         let count = value.chars().count();
         if count > MAX_NAME_CHARS {
-            local_error.set(Some(format!(
-                "Session names can be at most {MAX_NAME_CHARS} characters; this one has {count}."
+            local_error.set(Some(t_with(
+                "rename.too_long",
+                &[("max", &MAX_NAME_CHARS.to_string()), ("count", &count.to_string())],
             )));
             return;
         }
@@ -104,7 +106,7 @@ pub fn DeviceHeading(
                             node_ref=rename_ref
                             on:click=start
                         >
-                            "Rename"
+                            {t("rename.button")}
                         </button>
                     </div>
                 }
@@ -116,7 +118,7 @@ pub fn DeviceHeading(
                         save();
                     }
                 >
-                    <label class="label" for=input_id.clone()>"Rename session"</label>
+                    <label class="label" for=input_id.clone()>{t("rename.label")}</label>
                     <input
                         class="sm-input"
                         id=input_id.clone()
@@ -149,7 +151,7 @@ pub fn DeviceHeading(
                         >
                             {move || format!("{}/{MAX_NAME_CHARS}", length())}
                         </span>
-                        " Please be aware that session names are also visible to people you communicate with."
+                        " " {t("rename.caption")}
                     </p>
                     {move || error().map(|message| view! { class = class_name,
                         <p class="sm-alert" role="alert" data-testid="device-rename-error">{message}</p>
@@ -164,7 +166,7 @@ pub fn DeviceHeading(
                             <Show when=is_saving>
                                 <span class="sm-spinner" aria-hidden="true"></span>
                             </Show>
-                            "Save"
+                            {t("rename.save")}
                         </button>
                         <button
                             type="button"
@@ -173,7 +175,7 @@ pub fn DeviceHeading(
                             disabled=is_saving
                             on:click=move |_| cancel()
                         >
-                            "Cancel"
+                            {t("rename.cancel")}
                         </button>
                     </div>
                 </form>

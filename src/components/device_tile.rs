@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::i18n::{t, t_with};
 use stylers::style_sheet;
 
 use crate::format;
@@ -34,28 +35,32 @@ pub fn DeviceTile(
     let name = move || row.with(|r| r.name().to_string());
     let last_activity = move || {
         row.with(|r| r.device.last_seen_ts).map(|ts| {
-            (format!("Last activity {}", format::last_activity(ts)), format::full_date(ts))
+            (t_with("tile.last_activity", &[("time", &format::last_activity(ts))]), format::full_date(ts))
         })
     };
     let ip = move || row.with(|r| r.device.last_seen_ip.clone().filter(|ip| !ip.is_empty()));
     let is_inactive = move || row.with(|r| r.is_inactive);
     let trust = move || row.with(|r| r.trust);
     let trust_text = move || match trust() {
-        Trust::Verified => Some(("Verified", "verification verification--verified")),
-        Trust::Unverified => Some(("Unverified", "verification verification--unverified")),
-        Trust::NoEncryption => Some(("No encryption", "verification")),
+        Trust::Verified => Some((t("trust.verified"), "verification verification--verified")),
+        Trust::Unverified => Some((t("trust.unverified"), "verification verification--unverified")),
+        Trust::NoEncryption => Some((t("trust.no_encryption"), "verification")),
         Trust::Unknown => None,
     };
     let inactive_text = move || {
-        row.with(|r| r.device.last_seen_ts)
-            .map(|ts| format!("Inactive for {inactive_days}+ days ({})", format::last_activity(ts)))
+        row.with(|r| r.device.last_seen_ts).map(|ts| {
+            t_with(
+                "tile.inactive",
+                &[("days", &inactive_days.to_string()), ("time", &format::last_activity(ts))],
+            )
+        })
     };
     let toggle_label = move || {
-        let verb = if is_expanded.get() { "Hide" } else { "Show" };
-        format!("{verb} details of {}", name())
+        let key = if is_expanded.get() { "tile.hide_details" } else { "tile.show_details" };
+        t_with(key, &[("name", &name())])
     };
     let checkbox = selection.map(|sel| {
-        let label = move || format!("Select {}", name());
+        let label = move || t_with("tile.select", &[("name", &name())]);
         view! { class = class_name,
             <input
                 type="checkbox"
@@ -80,17 +85,17 @@ pub fn DeviceTile(
                 </svg>
                 {move || match trust() {
                     Trust::Verified => Some(view! { class = class_name,
-                        <span class="badge badge--verified" role="img" aria-label="Verified" data-testid="device-badge">
+                        <span class="badge badge--verified" role="img" aria-label=t("trust.verified") data-testid="device-badge">
                             <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true"><path fill="currentColor" d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4L9 16.2Z"/></svg>
                         </span>
                     }.into_any()),
                     Trust::Unverified => Some(view! { class = class_name,
-                        <span class="badge badge--unverified" role="img" aria-label="Unverified" data-testid="device-badge">
+                        <span class="badge badge--unverified" role="img" aria-label=t("trust.unverified") data-testid="device-badge">
                             <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true"><path fill="currentColor" d="M11 4h2v10h-2zM11 17h2v2h-2z"/></svg>
                         </span>
                     }.into_any()),
                     Trust::NoEncryption => Some(view! { class = class_name,
-                        <span class="badge badge--neutral" role="img" aria-label="No encryption" data-testid="device-badge">
+                        <span class="badge badge--neutral" role="img" aria-label=t("trust.no_encryption") data-testid="device-badge">
                             <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true"><path fill="currentColor" d="M11 10h2v9h-2zM11 5h2v2h-2z"/></svg>
                         </span>
                     }.into_any()),
@@ -128,7 +133,7 @@ pub fn DeviceTile(
             </div>
             <div class="actions">
                 <Show when=move || is_signing_out.get()>
-                    <span class="sm-spinner" role="status" aria-label="Signing out"></span>
+                    <span class="sm-spinner" role="status" aria-label=t("tile.signing_out")></span>
                 </Show>
                 <button
                     class="toggle"

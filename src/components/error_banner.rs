@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::i18n::{t, t_count};
 
 /// A failed load: what went wrong, when it is tried again by itself, and a
 /// button to try now.
@@ -18,9 +19,8 @@ pub fn ErrorBanner(
             <span>{move || message.get()}</span>
             <span class="sm-error-banner__retry" data-testid="load-retry-countdown">
                 {move || match (is_retrying.get(), retry_in.get()) {
-                    (true, _) => "Trying again…".to_string(),
-                    (false, Some(1)) => "Trying again in 1 second.".to_string(),
-                    (false, Some(n)) => format!("Trying again in {n} seconds."),
+                    (true, _) => t("retry.running"),
+                    (false, Some(n)) => t_count("retry.in", n as usize, &[]),
                     (false, None) => String::new(),
                 }}
             </span>
@@ -30,7 +30,7 @@ pub fn ErrorBanner(
                 disabled=move || is_retrying.get()
                 on:click=move |_| on_retry.run(())
             >
-                "Retry now"
+                {t("retry.now")}
             </button>
         </div>
     }

@@ -1,5 +1,6 @@
 use leptos::html::Div;
 use leptos::prelude::*;
+use crate::i18n::t;
 use stylers::style_sheet;
 use wasm_bindgen::JsCast;
 
@@ -127,8 +128,10 @@ pub fn OptionsMenu(
                 class=trigger_class
                 id=trigger_id
                 data-testid=testid
-                title=if trigger_text.is_none() { Some("Options") } else { None }
-                aria-label=move || label.get()
+                title=trigger_text.is_none().then(|| t("menu.options"))
+                // A text button is named by its text (plus a hidden prefix), so
+                // what is seen is what a screen reader says.
+                aria-label=move || trigger_text.is_none().then(|| label.get())
                 aria-haspopup="menu"
                 aria-expanded=move || is_open.get().to_string()
                 disabled=move || is_disabled.get()
@@ -143,6 +146,7 @@ pub fn OptionsMenu(
                         </svg>
                     }.into_any(),
                     Some(text) => view! { class = class_name,
+                        <span class="sm-visually-hidden">{move || format!("{}. ", label.get())}</span>
                         <span>{move || text.get()}</span>
                         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                             <path fill="currentColor" d="M7.4 8.6 12 13.2l4.6-4.6L18 10l-6 6-6-6 1.4-1.4Z"/>

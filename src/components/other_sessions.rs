@@ -1,6 +1,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
+use crate::i18n::{t, t_count, t_with};
 use stylers::style_sheet;
 
 use crate::components::device_details::{DeviceDetails, SessionActions};
@@ -9,48 +10,41 @@ use crate::components::options_menu::{MenuItem, MenuTrigger, OptionsMenu};
 use crate::model::filters::SessionFilter;
 use crate::model::sessions::{SelectAllState, SessionRow, select_all_state, toggle_select_all};
 
+/// The translation-key part of a filter ("filter.<name>…").
+fn filter_key(filter: SessionFilter) -> &'static str {
+    match filter {
+        SessionFilter::All => "all",
+        SessionFilter::Verified => "verified",
+        SessionFilter::Unverified => "unverified",
+        SessionFilter::Inactive => "inactive",
+        SessionFilter::NoEncryption => "no_encryption",
+    }
+}
+
+fn filter_label(filter: SessionFilter) -> String {
+    t(&format!("filter.{}", filter_key(filter)))
+}
+
 /// Description of a filter in the dropdown.
 fn filter_description(filter: SessionFilter, inactive_days: u32) -> Option<String> {
-    match filter {
-        SessionFilter::All => None,
-        SessionFilter::Verified => Some("Ready for secure messaging".into()),
-        SessionFilter::Unverified => Some("Not ready for secure messaging".into()),
-        SessionFilter::Inactive => Some(format!("Inactive for {inactive_days} days or longer")),
-        SessionFilter::NoEncryption => Some("Can't be verified".into()),
-    }
+    (filter != SessionFilter::All).then(|| {
+        t_with(&format!("filter.{}.description", filter_key(filter)), &[("days", &inactive_days.to_string())])
+    })
 }
 
 /// The card above a filtered list: heading and advice.
-fn filter_card(filter: SessionFilter, inactive_days: u32) -> Option<(&'static str, String)> {
-    match filter {
-        SessionFilter::All => None,
-        SessionFilter::Verified => Some((
-            "Verified sessions",
-            "For best security, sign out from any session that you don't recognize or use anymore.".into(),
-        )),
-        SessionFilter::Unverified => Some((
-            "Unverified sessions",
-            "Verify your sessions for enhanced secure messaging or sign out from those you don't recognize or use anymore.".into(),
-        )),
-        SessionFilter::Inactive => Some((
-            "Inactive sessions",
-            format!("Consider signing out from old sessions ({inactive_days} days or older) you don't use anymore."),
-        )),
-        SessionFilter::NoEncryption => Some((
-            "Sessions without encryption",
-            "These sessions never set up encryption, so they can't be verified. That is normal for bots and scripts; sign out of any you don't recognise.".into(),
-        )),
-    }
+fn filter_card(filter: SessionFilter, inactive_days: u32) -> Option<(String, String)> {
+    (filter != SessionFilter::All).then(|| {
+        let key = filter_key(filter);
+        (
+            t(&format!("filter.card.{key}.title")),
+            t_with(&format!("filter.card.{key}.text"), &[("days", &inactive_days.to_string())]),
+        )
+    })
 }
 
-fn empty_text(filter: SessionFilter) -> &'static str {
-    match filter {
-        SessionFilter::All => "No sessions found.",
-        SessionFilter::Verified => "No verified sessions found.",
-        SessionFilter::Unverified => "No unverified sessions found.",
-        SessionFilter::Inactive => "No inactive sessions found.",
-        SessionFilter::NoEncryption => "No sessions without encryption found.",
-    }
+fn empty_text(filter: SessionFilter) -> String {
+    t(&format!("filter.empty.{}", filter_key(filter)))
 }
 
 /// "Other sessions": the account's other sessions with multi-selection and
@@ -89,8 +83,7 @@ pub fn OtherSessions(
     let select_all = Memo::new(move |_| ids.with(|ids| selected_ids.with(|sel| select_all_state(ids, sel))));
     let menu_items = Signal::derive(move || {
         let n = total_count.get();
-        let label = if n == 1 { "Sign out of 1 session".into() } else { format!("Sign out of {n} sessions") };
-        vec![MenuItem::danger(label, "other-sessions-sign-out-all", on_sign_out_all)]
+        vec![MenuItem::danger(t_count("other.sign_out_all", n, &[]), "other-sessions-sign-out-all", on_sign_out_all)]
     });
     let inactive_days = actions.inactive_days;
     let filter_items = Signal::derive(move || {
@@ -100,36 +93,33 @@ pub fn OtherSessions(
             .map(|f| MenuItem {
                 checked: Some(f == current),
                 description: filter_description(f, inactive_days),
-                ..MenuItem::action(f.label(), filter_option_testid(f), Callback::new(move |_| on_filter.run(f)))
+                ..MenuItem::action(filter_label(f), filter_option_testid(f), Callback::new(move |_| on_filter.run(f)))
             })
             .collect::<Vec<_>>()
     });
     let header_label = move || match selected_count() {
-        0 => "Sessions".to_string(),
-        1 => "1 session selected".to_string(),
-        n => format!("{n} sessions selected"),
+        0 => t("list.sessions"),
+        n => t_count("list.selected", n, &[]),
     };
     view! { class = class_name,
         <section class="section" data-testid="other-sessions-section" aria-labelledby="other-sessions-heading">
             <div class="header">
-                <h2 class="title" id="other-sessions-heading" tabindex="-1">"Other sessions"</h2>
+                <h2 class="title" id="other-sessions-heading" tabindex="-1">{t("other.title")}</h2>
                 <Show when=move || !is_delegated()>
                     <OptionsMenu
                         testid="other-sessions-menu"
-                        label="Other sessions options"
+                        label=t("other.options")
                         items=menu_items
                         is_disabled=is_signing_out
                     />
                 </Show>
             </div>
-            <p class="description">
-                "For best security, verify your sessions and sign out from any session that you don't recognize or use anymore."
-            </p>
+            <p class="description">{t("other.description")}</p>
             {move || account_sessions_url.get().map(|href| view! { class = class_name,
                 <p class="delegated">
-                    "Your account provider manages sign-outs. "
+                    {t("other.delegated")} " "
                     <a href=href target="_blank" rel="noopener noreferrer" data-testid="account-management-link">
-                        "Manage all sessions at your account provider"
+                        {t("other.delegated_link")}
                     </a>
                 </p>
             })}
@@ -139,8 +129,8 @@ pub fn OtherSessions(
                     type="checkbox"
                     class="select-all"
                     data-testid="device-select-all-checkbox"
-                    aria-label=move || if select_all.get() == SelectAllState::All { "Deselect all" } else { "Select all" }
-                    title=move || if select_all.get() == SelectAllState::All { "Deselect all" } else { "Select all" }
+                    aria-label=move || if select_all.get() == SelectAllState::All { t("list.deselect_all") } else { t("list.select_all") }
+                    title=move || if select_all.get() == SelectAllState::All { t("list.deselect_all") } else { t("list.select_all") }
                     prop:checked=move || select_all.get() == SelectAllState::All
                     prop:indeterminate=move || select_all.get() == SelectAllState::Some
                     disabled=move || ids.with(Vec::is_empty)
@@ -154,9 +144,9 @@ pub fn OtherSessions(
                 <Show when=move || { selected_count() == 0 }>
                     <OptionsMenu
                         testid="device-list-filter-button"
-                        label=Signal::derive(move || format!("Filter devices: {}", filter.get().label()))
+                        label=t("filter.label")
                         trigger=MenuTrigger::Text {
-                            text: Signal::derive(move || format!("Show: {}", filter.get().label())),
+                            text: Signal::derive(move || t_with("filter.show", &[("filter", &filter_label(filter.get()))])),
                             id: "device-list-filter",
                         }
                         items=filter_items
@@ -174,7 +164,7 @@ pub fn OtherSessions(
                             <Show when=move || is_signing_out.get()>
                                 <span class="sm-spinner" aria-hidden="true"></span>
                             </Show>
-                            "Sign out"
+                            {t("list.sign_out")}
                         </button>
                         <button
                             class="sm-button sm-button--secondary"
@@ -182,7 +172,7 @@ pub fn OtherSessions(
                             disabled=move || is_signing_out.get()
                             on:click=move |_| selected_ids.set(Vec::new())
                         >
-                            "Cancel"
+                            {t("list.cancel")}
                         </button>
                     </div>
                 </Show>
@@ -203,7 +193,7 @@ pub fn OtherSessions(
                             data-testid="devices-clear-filter-btn"
                             on:click=move |_| on_filter.run(SessionFilter::All)
                         >
-                            "Show all"
+                            {t("filter.show_all")}
                         </button>
                     </Show>
                 </p>

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use crate::i18n::{t, t_with};
 use stylers::style_sheet;
 
 use crate::model::filters::{Recommendations, SessionFilter};
@@ -15,35 +16,33 @@ pub fn SecurityRecommendations(
     view! { class = class_name,
         <Show when=move || !counts.get().is_empty()>
             <section class="section" data-testid="security-recommendations-section" aria-labelledby="security-recommendations-heading">
-                <h2 class="title" id="security-recommendations-heading">"Security recommendations"</h2>
-                <p class="description">"Improve your account security by following these recommendations."</p>
+                <h2 class="title" id="security-recommendations-heading">{t("recommendations.title")}</h2>
+                <p class="description">{t("recommendations.description")}</p>
                 <Show when=move || { counts.get().unverified > 0 }>
                     <div class="card card--unverified">
-                        <h3 class="card-title">"Unverified sessions"</h3>
-                        <p class="card-text">
-                            "Verify your sessions for enhanced secure messaging or sign out from those you don't recognize or use anymore."
-                        </p>
+                        <h3 class="card-title">{t("recommendations.unverified.title")}</h3>
+                        <p class="card-text">{t("recommendations.unverified.text")}</p>
                         <button
                             class="sm-button sm-button--link"
                             data-testid="unverified-devices-cta"
                             on:click=move |_| on_view.run(SessionFilter::Unverified)
                         >
-                            {move || format!("View all ({})", counts.get().unverified)}
+                            {move || t_with("recommendations.view_all", &[("count", &counts.get().unverified.to_string())])}
                         </button>
                     </div>
                 </Show>
                 <Show when=move || { counts.get().inactive > 0 }>
                     <div class="card card--inactive">
-                        <h3 class="card-title">"Inactive sessions"</h3>
+                        <h3 class="card-title">{t("recommendations.inactive.title")}</h3>
                         <p class="card-text">
-                            {format!("Consider signing out from old sessions ({inactive_days} days or older) you don't use anymore.")}
+                            {t_with("recommendations.inactive.text", &[("days", &inactive_days.to_string())])}
                         </p>
                         <button
                             class="sm-button sm-button--link"
                             data-testid="inactive-devices-cta"
                             on:click=move |_| on_view.run(SessionFilter::Inactive)
                         >
-                            {move || format!("View all ({})", counts.get().inactive)}
+                            {move || t_with("recommendations.view_all", &[("count", &counts.get().inactive.to_string())])}
                         </button>
                     </div>
                 </Show>

@@ -1,5 +1,6 @@
 use leptos::html::Input;
 use leptos::prelude::*;
+use crate::i18n::{t, t_count};
 
 use crate::components::modal::Modal;
 
@@ -14,10 +15,6 @@ pub enum SignOutPhase {
     Sso { popup_done: bool },
     /// A stage without a form here: the server's own page does it.
     Fallback { stage: String },
-}
-
-fn sessions_text(count: usize) -> String {
-    if count == 1 { "1 session".to_string() } else { format!("{count} sessions") }
 }
 
 /// The dialog that confirms signing out other sessions and asks for
@@ -47,36 +44,26 @@ pub fn SignOutDialog(
         }
     });
     let title = move || match phase.get() {
-        SignOutPhase::Closed | SignOutPhase::Confirm => "Sign out".to_string(),
-        SignOutPhase::Password | SignOutPhase::Fallback { .. } => "Confirm your identity".to_string(),
-        SignOutPhase::Sso { popup_done: false } => "Use Single Sign On to continue".to_string(),
-        SignOutPhase::Sso { popup_done: true } => "Confirm signing out".to_string(),
+        SignOutPhase::Closed | SignOutPhase::Confirm => t("sign_out.title"),
+        SignOutPhase::Password | SignOutPhase::Fallback { .. } => t("uia.title"),
+        SignOutPhase::Sso { popup_done: false } => t("uia.sso_title"),
+        SignOutPhase::Sso { popup_done: true } => t("uia.sso_confirm_title"),
     };
     let text = move || {
-        let what = sessions_text(count.get());
+        let n = count.get();
         match phase.get() {
-            SignOutPhase::Closed | SignOutPhase::Confirm => {
-                format!("Are you sure you want to sign out of {what}?")
-            }
-            SignOutPhase::Password => {
-                "Confirm your identity by entering your account password below.".to_string()
-            }
-            SignOutPhase::Sso { popup_done: false } => format!(
-                "Confirm signing out of {what} by using Single Sign On to prove your identity. A new window opens."
-            ),
-            SignOutPhase::Sso { popup_done: true } => {
-                format!("Click the button below to confirm signing out of {what}.")
-            }
-            SignOutPhase::Fallback { .. } => {
-                "Your homeserver confirms your identity on its own page, which opens in a new window.".to_string()
-            }
+            SignOutPhase::Closed | SignOutPhase::Confirm => t_count("sign_out.question", n, &[]),
+            SignOutPhase::Password => t("uia.password_text"),
+            SignOutPhase::Sso { popup_done: false } => t_count("uia.sso_text", n, &[]),
+            SignOutPhase::Sso { popup_done: true } => t_count("uia.sso_confirm_text", n, &[]),
+            SignOutPhase::Fallback { .. } => t("uia.fallback_text"),
         }
     };
     let primary_label = move || match phase.get() {
-        SignOutPhase::Password => "Continue",
-        SignOutPhase::Sso { popup_done: false } => "Single Sign On",
-        SignOutPhase::Fallback { .. } => "Start authentication",
-        _ => "Sign out",
+        SignOutPhase::Password => t("uia.continue"),
+        SignOutPhase::Sso { popup_done: false } => t("uia.sso_button"),
+        SignOutPhase::Fallback { .. } => t("uia.fallback_button"),
+        _ => t("sign_out.confirm"),
     };
     let is_danger = move || {
         matches!(phase.get(), SignOutPhase::Confirm | SignOutPhase::Sso { popup_done: true })
@@ -112,7 +99,7 @@ pub fn SignOutDialog(
                 <p class="sm-dialog__text">{text}</p>
                 <Show when=move || phase.get() == SignOutPhase::Password>
                     <div class="sm-dialog__field">
-                        <label class="sm-dialog__label" for="uia-password">"Password"</label>
+                        <label class="sm-dialog__label" for="uia-password">{t("uia.password")}</label>
                         <input
                             class="sm-input"
                             id="uia-password"
@@ -137,7 +124,7 @@ pub fn SignOutDialog(
                         disabled=move || is_pending.get()
                         on:click=move |_| on_cancel.run(())
                     >
-                        "Cancel"
+                        {t("dialog.cancel")}
                     </button>
                     <button
                         type="submit"

@@ -1,34 +1,19 @@
 use leptos::prelude::*;
+use crate::i18n::t;
 use stylers::style_sheet;
 
 use crate::model::trust::Trust;
 
 /// Heading and explanation for a session's verification state.
-pub fn verification_text(trust: Trust, is_current: bool) -> (&'static str, &'static str) {
-    match (trust, is_current) {
-        (Trust::Verified, true) => ("Verified session", "Your current session is ready for secure messaging."),
-        (Trust::Verified, false) => ("Verified session", "This session is ready for secure messaging."),
-        (Trust::Unverified, true) => (
-            "Unverified session",
-            "Verify your current session for enhanced secure messaging. Open an app with encryption (such as Element) on a session you have already verified and confirm this one, or verify it there with your recovery key.",
-        ),
-        (Trust::Unverified, false) => (
-            "Unverified session",
-            "Verify or sign out from this session for best security and reliability. You can verify it from an app with encryption (such as Element) on a verified session.",
-        ),
-        (Trust::NoEncryption, true) => (
-            "No encryption",
-            "This session doesn't support encryption and can't be verified. This app only manages your sessions: it never reads or sends messages, so it needs no encryption keys.",
-        ),
-        (Trust::NoEncryption, false) => (
-            "No encryption",
-            "This session doesn't support encryption and can't be verified. That is normal for bots, scripts and apps that don't send encrypted messages.",
-        ),
-        (Trust::Unknown, _) => (
-            "Verification unavailable",
-            "Your account has not set up cross-signing, so no session can be verified yet.",
-        ),
-    }
+pub fn verification_text(trust: Trust, is_current: bool) -> (String, String) {
+    let state = match trust {
+        Trust::Verified => "verified",
+        Trust::Unverified => "unverified",
+        Trust::NoEncryption => "no_encryption",
+        Trust::Unknown => return (t("trust.card.unknown.title"), t("trust.card.unknown.text")),
+    };
+    let whose = if is_current { "for_current" } else { "for_other" };
+    (t(&format!("trust.card.{state}.title")), t(&format!("trust.card.{state}.{whose}")))
 }
 
 /// The verification card of a session.

@@ -29,7 +29,8 @@ impl Theme {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PortalLink {
     pub url: String,
-    pub name: String,
+    /// `None`: "the portal", in the page's language.
+    pub name: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub struct AppConfig {
     /// When embedded in a frame: the parent page's origin, the only one that
     /// gets this page's messages.
     pub embed_parent_origin: Option<String>,
+    /// "en" or "de"; `None` follows the browser.
+    pub language: Option<String>,
 }
 
 impl Default for AppConfig {
@@ -63,6 +66,7 @@ impl Default for AppConfig {
             inactive_days: crate::model::filters::DEFAULT_INACTIVE_DAYS,
             portal: None,
             embed_parent_origin: None,
+            language: None,
         }
     }
 }
@@ -88,6 +92,8 @@ struct RawConfig {
     portal_name: Option<String>,
     #[serde(default)]
     embed_parent_origin: Option<String>,
+    #[serde(default)]
+    language: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -163,7 +169,7 @@ pub fn parse_config(text: &str) -> Result<AppConfig, ConfigError> {
                 return Err(field_error("portal_url", "must be an http(s) address"));
             }
             let name = name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-            config.portal = Some(PortalLink { url, name: name.unwrap_or_else(|| "the portal".into()) });
+            config.portal = Some(PortalLink { url, name });
         }
         (None, Some(_)) => return Err(field_error("portal_name", "needs \"portal_url\"")),
         (None, None) => {}
@@ -174,6 +180,13 @@ pub fn parse_config(text: &str) -> Result<AppConfig, ConfigError> {
             return Err(field_error("embed_parent_origin", "must be an origin such as https://portal.example.org"));
         }
         config.embed_parent_origin = Some(origin);
+    }
+    if let Some(language) = raw.language {
+        match language.as_str() {
+            "auto" => {}
+            "en" | "de" => config.language = Some(language),
+            _ => return Err(field_error("language", "must be \"auto\", \"en\" or \"de\"")),
+        }
     }
     Ok(config)
 }
@@ -216,7 +229,7 @@ mod tests {
         assert_eq!(c.inactive_days, 30);
         assert_eq!(
             c.portal,
-            Some(PortalLink { url: "https://portal.example.org/account".into(), name: "Acme Portal".into() })
+            Some(PortalLink { url: "https://portal.example.org/account".into(), name: Some("Acme Portal".into()) })
         );
         assert_eq!(c.embed_parent_origin.as_deref(), Some("https://portal.example.org"));
     }
@@ -238,6 +251,9 @@ mod tests {
         assert!(error_of(r#"{"portal_name":"x"}"#).contains("portal_name"));
         assert!(error_of(r#"{"embed_parent_origin":"https://x.org/path"}"#).contains("embed_parent_origin"));
         assert!(error_of(r#"{"embed_parent_origin":"*"}"#).contains("embed_parent_origin"));
+        assert!(error_of(r#"{"language":"fr"}"#).contains("language"));
+        assert_eq!(parse_config(r#"{"language":"de"}"#).unwrap().language.as_deref(), Some("de"));
+        assert_eq!(parse_config(r#"{"language":"auto"}"#).unwrap().language, None);
         assert!(parse_config("not json").is_err());
     }
 

@@ -49,16 +49,6 @@ impl SessionFilter {
         SessionFilter::ALL.into_iter().find(|f| f.as_query() == Some(value))
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            SessionFilter::All => "All",
-            SessionFilter::Verified => "Verified",
-            SessionFilter::Unverified => "Unverified",
-            SessionFilter::Inactive => "Inactive",
-            SessionFilter::NoEncryption => "No encryption",
-        }
-    }
-
     pub fn matches(self, row: &SessionRow) -> bool {
         match self {
             SessionFilter::All => true,

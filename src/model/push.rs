@@ -17,12 +17,10 @@ pub enum PushTarget {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PushToggle {
     pub is_on: bool,
-    /// Set when the toggle cannot be used, with the reason to show.
-    pub disabled_reason: Option<&'static str>,
+    /// Shown but unusable: the server can't switch this pusher (no MSC3881).
+    pub unsupported: bool,
     pub target: PushTarget,
 }
-
-pub const NO_MSC3881: &str = "Your homeserver doesn't support switching this session's notifications off from here.";
 
 /// Decides the toggle for `device_id`:
 /// - a pusher created by that session, on a server with MSC3881: flips it
@@ -42,17 +40,17 @@ pub fn push_toggle(
     match (pusher, local_is_silenced) {
         (Some(p), _) if server_supports_msc3881 => Some(PushToggle {
             is_on: p.enabled().unwrap_or(true),
-            disabled_reason: None,
+            unsupported: false,
             target: PushTarget::Pusher(p.clone()),
         }),
         (_, Some(silenced)) => Some(PushToggle {
             is_on: !silenced,
-            disabled_reason: None,
+            unsupported: false,
             target: PushTarget::LocalSettings,
         }),
         (Some(p), None) => Some(PushToggle {
             is_on: p.enabled().unwrap_or(true),
-            disabled_reason: Some(NO_MSC3881),
+            unsupported: true,
             target: PushTarget::Pusher(p.clone()),
         }),
         (None, None) => None,
@@ -78,7 +76,7 @@ mod tests {
         let pushers = [pusher("OTHER", Some(true)), pusher("PHONE", Some(false))];
         let t = push_toggle("PHONE", &pushers, Some(false), true).unwrap();
         assert!(!t.is_on);
-        assert_eq!(t.disabled_reason, None);
+        assert!(!t.unsupported);
         assert_eq!(t.target, PushTarget::Pusher(pushers[1].clone()));
     }
 
@@ -101,14 +99,14 @@ mod tests {
         // Element would write the pusher field the server ignores.
         let t = push_toggle("PHONE", &[pusher("PHONE", Some(true))], Some(true), false).unwrap();
         assert_eq!(t.target, PushTarget::LocalSettings);
-        assert_eq!(t.disabled_reason, None);
+        assert!(!t.unsupported);
     }
 
     #[test]
     fn pusher_alone_without_msc3881_is_disabled_with_a_reason() {
         let t = push_toggle("PHONE", &[pusher("PHONE", None)], None, false).unwrap();
         assert!(t.is_on);
-        assert_eq!(t.disabled_reason, Some(NO_MSC3881));
+        assert!(t.unsupported);
     }
 
     #[test]

@@ -5,6 +5,16 @@
 
 /// "Firefox on Windows", "Safari on iOS", or "Browser" when unknown.
 pub fn describe_browser(user_agent: &str) -> String {
+    match browser_and_os(user_agent) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(o)) => format!("Browser on {o}"),
+        (None, None) => "Browser".to_string(),
+    }
+}
+
+/// The browser family and the OS family, when recognised.
+pub fn browser_and_os(user_agent: &str) -> (Option<&'static str>, Option<&'static str>) {
     let ua = user_agent;
     // Order matters: Edge and Opera also say "Chrome"; Chrome also says "Safari".
     let browser = if ua.contains("Edg/") || ua.contains("Edge/") {
@@ -35,12 +45,7 @@ pub fn describe_browser(user_agent: &str) -> String {
     } else {
         None
     };
-    match (browser, os) {
-        (Some(b), Some(o)) => format!("{b} on {o}"),
-        (Some(b), None) => b.to_string(),
-        (None, Some(o)) => format!("Browser on {o}"),
-        (None, None) => "Browser".to_string(),
-    }
+    (browser, os)
 }
 
 #[cfg(test)]

@@ -8,9 +8,10 @@ use crate::api::{ApiError, Homeserver};
 use crate::app::{ConfigCtx, SsoReturnCtx};
 use crate::browser;
 use crate::components::sso_buttons::{SsoButtons, SsoChoice};
+use crate::i18n::{self, t, t_with};
 use crate::login::LoginCtx;
 use crate::model::homeserver::server_of_user_id;
-use crate::model::user_agent::describe_browser;
+use crate::model::user_agent::browser_and_os;
 use crate::sso::{self, SsoReturn};
 
 /// What is known about the homeserver typed in the form.
@@ -24,23 +25,35 @@ enum ServerCheck {
 
 /// Resolves the address and asks which sign-in methods it offers.
 async fn check_server(input: &str) -> Result<(Homeserver, LoginFlows), String> {
-    let (homeserver, _versions) = resolve_homeserver(input).await.map_err(|e| e.to_string())?;
-    let flows = get_login_flows(&homeserver)
-        .await
-        .map_err(|e| format!("{} did not list its sign-in methods: {e}", homeserver.base_url()))?;
+    let (homeserver, _versions) = resolve_homeserver(input).await.map_err(|e| i18n::discovery_error(&e))?;
+    let flows = get_login_flows(&homeserver).await.map_err(|e| {
+        t_with("login.error.flows", &[("url", homeserver.base_url()), ("reason", &i18n::api_error(&e))])
+    })?;
     Ok((homeserver, flows))
+}
+
+/// The new session's name: "<brand> (Firefox on Linux)", in the page's
+/// language.
+fn session_name(brand: &str) -> String {
+    let agent = match browser_and_os(&browser::user_agent()) {
+        (Some(b), Some(o)) => t_with("session_name.browser_on_os", &[("browser", b), ("os", o)]),
+        (Some(b), None) => b.to_string(),
+        (None, Some(o)) => t_with("session_name.browser_on_os", &[("browser", &t("session_name.browser")), ("os", o)]),
+        (None, None) => t("session_name.browser"),
+    };
+    format!("{brand} ({agent})")
 }
 
 fn sso_choices(homeserver: &Homeserver, flows: &LoginFlows) -> Vec<SsoChoice> {
     let Some(flow) = flows.sso() else { return Vec::new() };
     if flow.identity_providers.is_empty() {
-        return vec![SsoChoice { idp: None, label: "Continue with single sign-on".into(), icon_url: None }];
+        return vec![SsoChoice { idp: None, label: t("login.sso_default"), icon_url: None }];
     }
     flow.identity_providers
         .iter()
         .map(|p| SsoChoice {
             idp: Some(p.id.clone()),
-            label: format!("Continue with {}", p.name),
+            label: t_with("login.sso_idp", &[("name", &p.name)]),
             icon_url: p.icon.as_deref().and_then(|icon| mxc_to_http(homeserver.base_url(), icon)),
         })
         .collect()
@@ -70,7 +83,7 @@ pub fn LoginPage() -> impl IntoView {
     let is_busy = RwSignal::new(false);
     // Only the newest server check may update the form.
     let generation = StoredValue::new(0u32);
-    let device_name = format!("{} ({})", config.brand, describe_browser(&browser::user_agent()));
+    let device_name = session_name(&config.brand);
 
     let run_check = move |input: String| async move {
         let mine = generation.get_value() + 1;
@@ -116,12 +129,10 @@ pub fn LoginPage() -> impl IntoView {
                     Ok(answer) => login.sign_in(&homeserver, answer),
                     Err(err) => {
                         let reason = match &err {
-                            ApiError::Matrix { errcode, .. } if errcode == "M_FORBIDDEN" => {
-                                "the sign-in link expired or was already used".to_string()
-                            }
-                            other => other.to_string(),
+                            ApiError::Matrix { errcode, .. } if errcode == "M_FORBIDDEN" => t("login.error.sso_token"),
+                            other => i18n::api_error(other),
                         };
-                        error.try_set(Some(format!("Single sign-on failed: {reason}. Please try again.")));
+                        error.try_set(Some(t_with("login.error.sso_failed", &[("reason", &reason)])));
                         is_busy.try_set(false);
                     }
                 }
@@ -132,9 +143,7 @@ pub fn LoginPage() -> impl IntoView {
     // Coming back from the identity provider?
     match expect_context::<SsoReturnCtx>().take() {
         Some(SsoReturn::Token { token, homeserver }) => finish_sso.clone()(token, homeserver),
-        Some(SsoReturn::Unfinished) => error.set(Some(
-            "Single sign-on didn't finish (it was cancelled or failed). Please try again.".into(),
-        )),
+        Some(SsoReturn::Unfinished) => error.set(Some(t("login.error.sso_unfinished"))),
         None => {}
     }
     // A framed page signs in through a popup, which hands the token over.
@@ -183,7 +192,7 @@ pub fn LoginPage() -> impl IntoView {
         }
         let input = homeserver_input.get_untracked();
         if user.is_empty() || pass.is_empty() {
-            error.set(Some("Enter your username and password.".into()));
+            error.set(Some(t("login.error.missing_fields")));
             return;
         }
         error.set(None);
@@ -201,10 +210,7 @@ pub fn LoginPage() -> impl IntoView {
                 return;
             };
             if !flows.offers_password() {
-                error.set(Some(format!(
-                    "{} doesn't offer password sign-in. Use single sign-on below.",
-                    homeserver.base_url()
-                )));
+                error.set(Some(t_with("login.error.no_password", &[("url", homeserver.base_url())])));
                 is_busy.set(false);
                 return;
             }
@@ -212,7 +218,7 @@ pub fn LoginPage() -> impl IntoView {
                 // The page switches to the sessions list; this form is gone.
                 Ok(answer) => login.sign_in(&homeserver, answer),
                 Err(err) => {
-                    error.try_set(Some(err.to_string()));
+                    error.try_set(Some(i18n::api_error(&err)));
                     is_busy.try_set(false);
                 }
             }
@@ -223,15 +229,13 @@ pub fn LoginPage() -> impl IntoView {
         let ServerCheck::Ready { homeserver, .. } = server.get_untracked() else { return };
         error.set(None);
         if !sso::start(&homeserver, idp.as_deref()) {
-            error.set(Some(
-                "The browser blocked the sign-in window. Allow pop-ups for this page, then try again.".into(),
-            ));
+            error.set(Some(t("login.error.popup_blocked")));
         }
     });
 
     let server_hint = move || match server.get() {
-        ServerCheck::Checking => Some("Checking homeserver…".to_string()),
-        ServerCheck::Ready { homeserver, .. } => Some(format!("Matrix homeserver at {}", homeserver.base_url())),
+        ServerCheck::Checking => Some(t("login.homeserver_checking")),
+        ServerCheck::Ready { homeserver, .. } => Some(t_with("login.homeserver_found", &[("url", homeserver.base_url())])),
         ServerCheck::Unchecked | ServerCheck::Failed => None,
     };
     // Until the server has answered, offer the password form.
@@ -249,10 +253,12 @@ pub fn LoginPage() -> impl IntoView {
         <main class="page">
             <div class="card">
                 {portal.map(|p| view! { class = class_name,
-                    <a class="portal" href=p.url data-testid="portal-link">{format!("← Back to {}", p.name)}</a>
+                    <a class="portal" href=p.url data-testid="portal-link">
+                        {t_with("login.portal_link", &[("name", &p.name.unwrap_or_else(|| t("login.portal_default")))])}
+                    </a>
                 })}
-                <h1 class="title">"Sign in"</h1>
-                <p class="intro">"See and manage every device signed in to your Matrix account."</p>
+                <h1 class="title">{t("login.title")}</h1>
+                <p class="intro">{t("login.intro")}</p>
                 {move || login.notice().get().map(|notice| view! { class = class_name,
                     <p class="sm-notice" role="status" data-testid="login-notice">{notice}</p>
                 })}
@@ -260,13 +266,13 @@ pub fn LoginPage() -> impl IntoView {
                     {if locked {
                         view! { class = class_name,
                             <p class="locked" data-testid="login-homeserver-locked">
-                                "Homeserver: " <strong>{homeserver_input.get_untracked()}</strong>
+                                {t("login.homeserver_locked")} " " <strong>{homeserver_input.get_untracked()}</strong>
                             </p>
                         }.into_any()
                     } else {
                         view! { class = class_name,
                             <div class="field">
-                                <label class="label" for="login-homeserver">"Homeserver"</label>
+                                <label class="label" for="login-homeserver">{t("login.homeserver")}</label>
                                 <input
                                     class="sm-input"
                                     id="login-homeserver"
@@ -283,14 +289,14 @@ pub fn LoginPage() -> impl IntoView {
                                     on:change=on_homeserver_change
                                 />
                                 <p class="hint" id="login-homeserver-hint" aria-live="polite">
-                                    {move || server_hint().unwrap_or_else(|| "A server name such as example.org, or a full URL.".into())}
+                                    {move || server_hint().unwrap_or_else(|| t("login.homeserver_hint"))}
                                 </p>
                             </div>
                         }.into_any()
                     }}
                     <Show when=show_password>
                         <div class="field">
-                            <label class="label" for="login-username">"Username"</label>
+                            <label class="label" for="login-username">{t("login.username")}</label>
                             <input
                                 class="sm-input"
                                 id="login-username"
@@ -299,13 +305,13 @@ pub fn LoginPage() -> impl IntoView {
                                 autocomplete="username"
                                 autocapitalize="off"
                                 spellcheck="false"
-                                placeholder="alice or @alice:example.org"
+                                placeholder=t("login.username_placeholder")
                                 prop:value=move || username.get()
                                 on:input=move |ev| username.set(event_target_value(&ev))
                             />
                         </div>
                         <div class="field">
-                            <label class="label" for="login-password">"Password"</label>
+                            <label class="label" for="login-password">{t("login.password")}</label>
                             <input
                                 class="sm-input"
                                 id="login-password"
@@ -330,13 +336,13 @@ pub fn LoginPage() -> impl IntoView {
                             <Show when=move || is_busy.get()>
                                 <span class="sm-spinner" aria-hidden="true"></span>
                             </Show>
-                            {move || if is_busy.get() { "Signing in…" } else { "Sign in" }}
+                            {move || if is_busy.get() { t("login.signing_in") } else { t("login.sign_in") }}
                         </button>
                     </Show>
                 </form>
                 <Show when=move || sso_offered.with(|c| !c.is_empty())>
                     <Show when=show_password>
-                        <p class="divider"><span>"or"</span></p>
+                        <p class="divider"><span>{t("login.or")}</span></p>
                     </Show>
                     <SsoButtons choices=sso_offered is_disabled=is_busy on_choose=on_sso/>
                 </Show>

@@ -22,6 +22,7 @@ use crate::components::security_recommendations::SecurityRecommendations;
 use crate::components::sign_out_dialog::{SignOutDialog, SignOutPhase};
 use crate::login::LoginCtx;
 use crate::browser;
+use crate::i18n::{self, t, t_count, t_with};
 use crate::model::account_management::{account_url, list_action, session_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::push::PushTarget;
@@ -135,7 +136,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         expanded_ids.update(|e| e.retain(|id| !ids.contains(id)));
         selected_ids.update(|s| s.retain(|id| !ids.contains(id)));
         let n = ids.len();
-        announce(if n == 1 { "Signed out of 1 session.".into() } else { format!("Signed out of {n} sessions.") });
+        announce(t_count("sessions.announce.signed_out", n, &[]));
     }));
 
     // Client information: this session's entry and pruning, once loaded.
@@ -174,12 +175,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     RenameStatus::Saved
                 }
                 Err(ApiError::UnknownToken { .. }) => return,
-                Err(err) => RenameStatus::Failed(format!("Couldn't rename the session. {err}")),
+                Err(err) => RenameStatus::Failed(t_with("sessions.error.rename", &[("reason", &i18n::api_error(&err))])),
             };
             let saved = status == RenameStatus::Saved;
             rename_status.try_update(|m| m.insert(id, status));
             if saved {
-                announce("Session renamed.".into());
+                announce(t("sessions.announce.renamed"));
             }
         });
     });
@@ -222,13 +223,9 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 }
                 Err(ApiError::UnknownToken { .. }) => {}
                 Err(err) => {
-                    let verb = if on { "turn on" } else { "turn off" };
-                    push_status.try_update(|m| {
-                        m.insert(
-                            id,
-                            PushStatus { pending: None, error: Some(format!("Couldn't {verb} notifications. {err}")) },
-                        )
-                    });
+                    let key = if on { "sessions.error.push_on" } else { "sessions.error.push_off" };
+                    let message = t_with(key, &[("reason", &i18n::api_error(&err))]);
+                    push_status.try_update(|m| m.insert(id, PushStatus { pending: None, error: Some(message) }));
                 }
             }
         });
@@ -241,7 +238,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 current_sign_out_error.set(None);
                 current_sign_out_open.set(true);
             } else {
-                flow.start(vec![id], String::new());
+                flow.start(vec![id]);
             }
         })
     };
@@ -277,12 +274,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let is_delegated = Signal::derive(move || account_sessions_url.with(Option::is_some));
 
     let any_sign_out = Signal::derive(move || flow.phase.get() != SignOutPhase::Closed || current_sign_out_pending.get());
-    let sign_out_all_others = Callback::new(move |_| flow.start(other_ids.get_untracked(), String::new()));
+    let sign_out_all_others = Callback::new(move |_| flow.start(other_ids.get_untracked()));
     let sign_out_selected = Callback::new(move |_| {
         let selected = shown_ids.with_untracked(|ids| {
             selected_ids.with_untracked(|s| ids.iter().filter(|id| s.contains(id)).cloned().collect::<Vec<_>>())
         });
-        flow.start(selected, String::new());
+        flow.start(selected);
     });
 
     let confirm_current_sign_out = Callback::new(move |_| {
@@ -294,11 +291,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         let client = store.client();
         spawn_local(async move {
             match auth::logout(&client).await {
-                Ok(()) => login.forget(Some("You signed out.".into())),
+                Ok(()) => login.forget(Some(t("login.notice.signed_out"))),
                 // Already gone on the server: the client has sent us to sign-in.
                 Err(ApiError::UnknownToken { .. }) => {}
                 Err(err) => {
-                    current_sign_out_error.try_set(Some(format!("Couldn't sign out. {err}")));
+                    current_sign_out_error
+                        .try_set(Some(t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&err))])));
                     current_sign_out_pending.try_set(false);
                 }
             }
@@ -326,7 +324,8 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     }
                     Err(ApiError::UnknownToken { .. }) => {}
                     Err(err) => {
-                        opt_in_error.try_set(Some(format!("Couldn't change this setting. {err}")));
+                        opt_in_error
+                            .try_set(Some(t_with("sessions.error.setting", &[("reason", &i18n::api_error(&err))])));
                     }
                 }
                 opt_in_pending.try_set(false);
@@ -337,8 +336,8 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     view! { class = class_name,
         <div class="page">
             <header class="header">
-                <h1 class="title">"Sessions"</h1>
-                <p class="account" data-testid="signed-in-user">"Signed in as " {user_id.clone()}</p>
+                <h1 class="title">{t("sessions.title")}</h1>
+                <p class="account" data-testid="signed-in-user">{t_with("sessions.signed_in_as", &[("user", &user_id)])}</p>
             </header>
             <div class="announcer" role="status" aria-live="polite" data-testid="announcement">
                 {move || announcement.get().map(|text| view! { class = class_name, <p class="sm-notice">{text}</p> })}
@@ -356,7 +355,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     let problems = store.partial_errors.get();
                     (!problems.is_empty()).then(|| view! {
                         <ErrorBanner
-                            message=format!("Some details couldn't be loaded: {}.", problems.join("; "))
+                            message=t_with("sessions.partial", &[("parts", &problems.join("; "))])
                             is_retrying=store.is_loading
                             retry_in=store.retry_in
                             on_retry=Callback::new(move |_| store.load())
@@ -369,18 +368,14 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 {move || trust.with(|t| t.identity.clone()).and_then(|identity| match identity {
                     IdentityCheck::Changed { current, .. } => Some(view! { class = class_name,
                         <div class="identity-warning" role="alert" data-testid="identity-changed-warning">
-                            <h2 class="notice-title">"Your account's identity was reset"</h2>
-                            <p class="notice-text">
-                                "The account's cross-signing keys changed since this browser last saw them. "
-                                "Either you reset your identity on another device, or someone else did. "
-                                "Until you accept the new identity, no session is shown as verified."
-                            </p>
+                            <h2 class="notice-title">{t("identity.title")}</h2>
+                            <p class="notice-text">{t("identity.text")}</p>
                             <button
                                 class="sm-button"
                                 data-testid="identity-accept"
                                 on:click=move |_| store.pin_identity(&current)
                             >
-                                "I reset it: accept the new identity"
+                                {t("identity.accept")}
                             </button>
                         </div>
                     }),
@@ -389,13 +384,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 {move || trust.with(|t| t.chain.clone()).and_then(|chain| match chain {
                     CrossSigning::NotSetUp => Some(view! { class = class_name,
                         <p class="sm-notice" data-testid="cross-signing-missing">
-                            "Your account has not set up cross-signing, so sessions can't be verified yet. "
-                            "Set it up from an app with encryption, such as Element, to see which sessions are verified."
+                            {t("cross_signing.missing")}
                         </p>
                     }.into_any()),
                     CrossSigning::Broken { .. } => Some(view! { class = class_name,
                         <p class="sm-alert" role="alert" data-testid="cross-signing-broken">
-                            "Your account's cross-signing keys don't check out (the self-signing key isn't validly signed), so no session is shown as verified."
+                            {t("cross_signing.broken")}
                         </p>
                     }.into_any()),
                     CrossSigning::Ready { .. } => None,
@@ -429,7 +423,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     />
                 </Show>
                 <section class="settings" aria-labelledby="settings-heading">
-                    <h2 class="settings-title" id="settings-heading">"This browser"</h2>
+                    <h2 class="settings-title" id="settings-heading">{t("settings.title")}</h2>
                     <label class="setting">
                         <input
                             type="checkbox"
@@ -438,9 +432,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                             disabled=move || opt_in_pending.get()
                             on:change=move |ev| set_opt_in(event_target_checked(&ev))
                         />
-                        <span>
-                            "Record the app name, version and address of this session, so your other sessions can recognise it."
-                        </span>
+                        <span>{t("settings.client_info")}</span>
                     </label>
                     {move || opt_in_error.get().map(|e| view! { class = class_name,
                         <p class="sm-alert" role="alert" data-testid="client-info-opt-in-error">{e}</p>
@@ -466,9 +458,9 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
             />
             <ConfirmDialog
                 is_open=current_sign_out_open
-                title="Sign out"
-                message="Are you sure you want to sign out of this session?".to_string()
-                confirm_label="Sign out"
+                title=t("sign_out.title")
+                message=t("sign_out.current_question")
+                confirm_label=t("sign_out.confirm")
                 is_pending=current_sign_out_pending
                 error=current_sign_out_error
                 on_confirm=confirm_current_sign_out

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use crate::api::error::UiaState;
 use crate::api::{ApiError, devices};
 use crate::components::sign_out_dialog::SignOutPhase;
+use crate::i18n::{self, t, t_with};
 use crate::model::uia::{self, UiaStep};
 
 use super::store::SessionsStore;
@@ -26,14 +27,10 @@ pub struct SignOutFlow {
     /// What was typed in the password field: kept on failure.
     pub password: RwSignal<String>,
     uia: RwSignal<UiaState>,
-    /// Names used in the dialog text ("Pixel 8" or "3 sessions").
-    pub subject: RwSignal<String>,
     /// Called after the sessions are gone (clears the selection, announces).
     on_done: StoredValue<Option<Callback<Vec<String>>>>,
     listener: StoredValue<Option<WindowListenerHandle>, LocalStorage>,
 }
-
-const DELEGATED: &str = "This homeserver doesn't let apps sign out other sessions: they are managed by your account provider.";
 
 impl SignOutFlow {
     pub fn new(store: SessionsStore) -> Self {
@@ -45,7 +42,6 @@ impl SignOutFlow {
             error: RwSignal::new(None),
             password: RwSignal::new(String::new()),
             uia: RwSignal::new(UiaState::default()),
-            subject: RwSignal::new(String::new()),
             on_done: StoredValue::new(None),
             listener: StoredValue::new_local(None),
         };
@@ -57,13 +53,12 @@ impl SignOutFlow {
         self.on_done.set_value(Some(callback));
     }
 
-    /// Opens the confirmation for `ids`; `subject` names them in the text.
-    pub fn start(&self, ids: Vec<String>, subject: String) {
+    /// Opens the confirmation for `ids`.
+    pub fn start(&self, ids: Vec<String>) {
         if ids.is_empty() || self.phase.get_untracked() != SignOutPhase::Closed {
             return;
         }
         self.ids.set(ids);
-        self.subject.set(subject);
         self.error.set(None);
         self.password.set(String::new());
         self.uia.set(UiaState::default());
@@ -88,7 +83,7 @@ impl SignOutFlow {
     pub fn submit_password(&self) {
         let password = self.password.get_untracked();
         if password.is_empty() {
-            self.error.set(Some("Enter your password.".into()));
+            self.error.set(Some(t("uia.error.password_empty")));
             return;
         }
         let auth = uia::password_auth(&self.uia.get_untracked(), self.store.client().user_id(), &password);
@@ -112,7 +107,7 @@ impl SignOutFlow {
             _ => return,
         };
         let Some(session) = state.session.clone() else {
-            self.error.set(Some("The homeserver did not start an authentication session.".into()));
+            self.error.set(Some(t("uia.error.no_session")));
             return;
         };
         let base = self.store.client().homeserver().base_url().to_string();
@@ -122,9 +117,7 @@ impl SignOutFlow {
             .and_then(|w| w.open_with_url_and_target_and_features(&url, "matrix-auth", "popup,width=520,height=640").ok())
             .flatten();
         if opened.is_none() {
-            self.error.set(Some(
-                "The browser blocked the pop-up. Allow pop-ups for this page, then try again.".into(),
-            ));
+            self.error.set(Some(t("uia.error.popup_blocked")));
         } else {
             self.error.set(None);
         }
@@ -176,9 +169,11 @@ impl SignOutFlow {
             match result {
                 Ok(()) => flow.finish(ids),
                 Err(ApiError::AuthRequired(next)) => flow.next_stage(next),
-                Err(err) if err.status() == Some(404) => flow.error.set(Some(DELEGATED.into())),
+                Err(err) if err.status() == Some(404) => flow.error.set(Some(t("sign_out.error.delegated"))),
                 Err(ApiError::UnknownToken { .. }) => {}
-                Err(err) => flow.error.set(Some(format!("Couldn't sign out. {err}"))),
+                Err(err) => {
+                    flow.error.set(Some(t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&err))])))
+                }
             }
         });
     }
@@ -201,9 +196,7 @@ impl SignOutFlow {
                 return;
             }
             None => {
-                self.error.set(Some(
-                    "The homeserver asks for a kind of confirmation this page can't do.".into(),
-                ));
+                self.error.set(Some(t("uia.error.unsupported")));
                 return;
             }
         }

@@ -13,6 +13,7 @@ use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
 use crate::api::auth::AuthMetadata;
 use crate::api::{ApiError, MatrixClient, account_data, auth, devices, keys, push};
 use crate::browser;
+use crate::i18n::{self, t, t_count, t_with};
 use crate::model::account_data::SessionAccountData;
 use crate::model::devices::sort_sessions;
 use crate::model::sessions::{RowSources, SessionRow, build_rows};
@@ -209,15 +210,15 @@ impl SessionsStore {
             }
             match metadata {
                 Ok(m) => store.auth_metadata.set(m),
-                Err(err) => problems.push(format!("account management ({err})")),
+                Err(err) => problems.push(part("sessions.part.account_management", &err)),
             }
             match keys {
                 Ok(answer) => store.keys.set(Some(answer)),
-                Err(err) => problems.push(format!("verification ({err})")),
+                Err(err) => problems.push(part("sessions.part.verification", &err)),
             }
             match pushers {
                 Ok(list) => store.pushers.set(list),
-                Err(err) => problems.push(format!("push notification settings ({err})")),
+                Err(err) => problems.push(part("sessions.part.push", &err)),
             }
             let first_sync = store.sync_token.get_value().is_none();
             match sync {
@@ -227,11 +228,11 @@ impl SessionsStore {
                     store.account_data.set(data);
                     store.sync_token.set_value(Some(answer.next_batch));
                 }
-                Err(err) => problems.push(format!("application details ({err})")),
+                Err(err) => problems.push(part("sessions.part.application", &err)),
             }
             match versions {
                 Ok(v) => store.versions.set(Some(v)),
-                Err(err) => problems.push(format!("server features ({err})")),
+                Err(err) => problems.push(part("sessions.part.features", &err)),
             }
             let failed = match devices {
                 Ok(mut list) => {
@@ -245,7 +246,7 @@ impl SessionsStore {
                 // A login the server ended has already sent the user to sign-in.
                 Err(ApiError::UnknownToken { .. }) => false,
                 Err(err) => {
-                    store.load_error.set(Some(format!("Couldn't load your sessions. {err}")));
+                    store.load_error.set(Some(t_with("sessions.error.load", &[("reason", &i18n::api_error(&err))])));
                     true
                 }
             };
@@ -321,9 +322,7 @@ impl SessionsStore {
                 None | Some(ApiError::UnknownToken { .. }) => {}
                 // Shown, and tried again shortly: the list must not go stale silently.
                 Some(err) => {
-                    store.live_problem.set(Some(format!(
-                        "Couldn't refresh the list of sessions: {err} Trying again in 5 seconds."
-                    )));
+                    store.live_problem.set(Some(t_with("sessions.refresh_failed", &[("reason", &i18n::api_error(&err))])));
                     spawn_local(async move {
                         gloo_timers::future::TimeoutFuture::new(5000).await;
                         if store.is_alive() {
@@ -364,8 +363,10 @@ impl SessionsStore {
                         failures += 1;
                         let wait_s = (2u32.saturating_pow(failures)).min(30);
                         if store.is_alive() {
-                            store.live_problem.set(Some(format!(
-                                "Live updates paused: {err} Retrying in {wait_s} seconds."
+                            store.live_problem.set(Some(t_count(
+                                "sessions.live_paused",
+                                wait_s as usize,
+                                &[("reason", &i18n::api_error(&err))],
                             )));
                         }
                         gloo_timers::future::TimeoutFuture::new(wait_s * 1000).await;
@@ -410,4 +411,9 @@ impl SessionsStore {
             }
         });
     }
+}
+
+/// "verification (Internal server error)": what could not be loaded, and why.
+fn part(key: &str, err: &ApiError) -> String {
+    t_with("sessions.part", &[("part", &t(key)), ("reason", &i18n::api_error(err))])
 }

@@ -1,0 +1,149 @@
+//! The page's language: texts from the translation files in `src/i18n/`
+//! (English and German), plural forms chosen by the browser's
+//! `Intl.PluralRules`, dates formatted by `Intl.DateTimeFormat` (in
+//! `format.rs`). The language comes from `config.json` or the browser.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsValue;
+
+use crate::api::ApiError;
+use crate::api::auth::DiscoveryError;
+use crate::model::homeserver::AddressError;
+use crate::model::messages::{Catalog, fill, parse_catalog, simple_plural_category};
+
+const EN: &str = include_str!("i18n/en.json");
+const DE: &str = include_str!("i18n/de.json");
+
+/// Languages with a complete translation file.
+pub const LANGUAGES: [&str; 2] = ["en", "de"];
+
+struct Active {
+    lang: &'static str,
+    messages: Catalog,
+    fallback: Catalog,
+    plurals: Option<js_sys::Intl::PluralRules>,
+}
+
+thread_local! {
+    static ACTIVE: RefCell<Option<Active>> = const { RefCell::new(None) };
+}
+
+/// The best supported language for the browser's preferences.
+fn browser_language() -> &'static str {
+    let preferred: Vec<String> = web_sys::window()
+        .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
+        .unwrap_or_default();
+    preferred
+        .iter()
+        .find_map(|tag| {
+            let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+            LANGUAGES.into_iter().find(|l| *l == primary)
+        })
+        .unwrap_or("en")
+}
+
+/// Chooses the language: `choice` is "en", "de", or `None` for the
+/// browser's. Also sets `<html lang>`.
+pub fn init(choice: Option<&str>) {
+    let lang = choice
+        .and_then(|c| LANGUAGES.into_iter().find(|l| *l == c))
+        .unwrap_or_else(browser_language);
+    let fallback = parse_catalog(EN).unwrap_or_default();
+    let messages = if lang == "en" { fallback.clone() } else { parse_catalog(DE).unwrap_or_default() };
+    let locales = js_sys::Array::of1(&JsValue::from_str(lang));
+    let plurals = Some(js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new()));
+    ACTIVE.with(|a| *a.borrow_mut() = Some(Active { lang, messages, fallback, plurals }));
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang);
+    }
+}
+
+fn with_active<R>(f: impl FnOnce(&Active) -> R) -> R {
+    if ACTIVE.with(|a| a.borrow().is_none()) {
+        init(None);
+    }
+    ACTIVE.with(|a| match a.borrow().as_ref() {
+        Some(active) => f(active),
+        // Unreachable after `init`; English keeps the page readable anyway.
+        None => {
+            let fallback = parse_catalog(EN).unwrap_or_default();
+            f(&Active { lang: "en", messages: fallback.clone(), fallback, plurals: None })
+        }
+    })
+}
+
+/// The active language tag ("en", "de").
+pub fn lang() -> &'static str {
+    with_active(|a| a.lang)
+}
+
+/// The text of `key` (English if the language lacks it; the key itself if
+/// both do, so a missing text is visible rather than blank).
+pub fn t(key: &str) -> String {
+    with_active(|a| {
+        a.messages
+            .get(key)
+            .or_else(|| a.fallback.get(key))
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    })
+}
+
+/// `t` with `{name}` placeholders filled.
+pub fn t_with(key: &str, args: &[(&str, &str)]) -> String {
+    fill(&t(key), args)
+}
+
+/// The plural form of `key` for `count` (`key.one`, `key.other`, …), with
+/// `{count}` and `args` filled.
+pub fn t_count(key: &str, count: usize, args: &[(&str, &str)]) -> String {
+    let category = with_active(|a| {
+        a.plurals
+            .as_ref()
+            .map(|p| p.select(count as f64).as_string().unwrap_or_default())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| simple_plural_category(count).to_string())
+    });
+    let mut template = t(&format!("{key}.{category}"));
+    if template.starts_with(key) {
+        template = t(&format!("{key}.other"));
+    }
+    let count_text = count.to_string();
+    let mut all = vec![("count", count_text.as_str())];
+    all.extend_from_slice(args);
+    fill(&template, &all)
+}
+
+/// What an API error means, in the page's language. Texts the server wrote
+/// (its `error` field) are passed on as they are.
+pub fn api_error(err: &ApiError) -> String {
+    match err {
+        ApiError::Network(_) => t("error.network"),
+        ApiError::Timeout(seconds) => t_with("error.timeout", &[("seconds", &seconds.to_string())]),
+        ApiError::RateLimited { retry_after_ms: Some(ms) } => {
+            t_count("error.rate_limited_in", ms.div_ceil(1000).max(1) as usize, &[])
+        }
+        ApiError::RateLimited { retry_after_ms: None } => t("error.rate_limited"),
+        ApiError::UnknownToken { .. } => t("error.token"),
+        ApiError::AuthRequired(_) => t("error.auth_required"),
+        ApiError::Matrix { message, .. } => message.clone(),
+        ApiError::Http { status } => t_with("error.http", &[("status", &status.to_string())]),
+        ApiError::Decode(_) => t("error.decode"),
+        ApiError::TooLarge(mb) => t_with("error.too_large", &[("megabytes", &mb.to_string())]),
+    }
+}
+
+/// Why a homeserver address did not work, in the page's language.
+pub fn discovery_error(err: &DiscoveryError) -> String {
+    match err {
+        DiscoveryError::Address(AddressError::Empty) => t("discovery.empty"),
+        DiscoveryError::Address(AddressError::Invalid(input)) => t_with("discovery.invalid", &[("input", input)]),
+        DiscoveryError::Unreachable(target) => t_with("discovery.unreachable", &[("target", target)]),
+        DiscoveryError::Timeout(target, s) => {
+            t_with("discovery.timeout", &[("target", target), ("seconds", &s.to_string())])
+        }
+        DiscoveryError::NotMatrix(target) => t_with("discovery.not_matrix", &[("target", target)]),
+        DiscoveryError::BadWellKnown(target) => t_with("discovery.bad_well_known", &[("target", target)]),
+    }
+}

@@ -1,0 +1,140 @@
+//! Translation catalogs: JSON files mapping message keys to text, with
+//! `{name}` placeholders and plural forms as `key.one` / `key.other` (CLDR
+//! categories; the browser's `Intl.PluralRules` picks the category).
+
+use std::collections::HashMap;
+
+pub type Catalog = HashMap<String, String>;
+
+/// Reads a catalog; `_comment` keys are notes for translators.
+pub fn parse_catalog(json: &str) -> Result<Catalog, serde_json::Error> {
+    let mut catalog: Catalog = serde_json::from_str(json)?;
+    catalog.retain(|k, _| !k.starts_with('_'));
+    Ok(catalog)
+}
+
+/// Replaces `{name}` placeholders; unknown placeholders stay as they are.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The plural category of `count` for languages whose rule is "one for
+/// exactly 1, other otherwise" (English, German) — used where the browser's
+/// rules are not available (native tests).
+pub fn simple_plural_category(count: usize) -> &'static str {
+    if count == 1 { "one" } else { "other" }
+}
+
+/// The placeholders a template uses, sorted.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let mut names: Vec<String> = template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EN: &str = include_str!("../i18n/en.json");
+    const DE: &str = include_str!("../i18n/de.json");
+
+    #[test]
+    fn fills_placeholders() {
+        assert_eq!(fill("{count} sessions of {name}", &[("count", "2"), ("name", "Alice")]), "2 sessions of Alice");
+        assert_eq!(fill("{missing} stays", &[]), "{missing} stays");
+    }
+
+    #[test]
+    fn english_and_german_have_the_same_messages_and_placeholders() {
+        let en = parse_catalog(EN).unwrap();
+        let de = parse_catalog(DE).unwrap();
+        let mut missing: Vec<&String> = en.keys().filter(|k| !de.contains_key(*k)).collect();
+        missing.sort();
+        assert!(missing.is_empty(), "German lacks {missing:?}");
+        let mut extra: Vec<&String> = de.keys().filter(|k| !en.contains_key(*k)).collect();
+        extra.sort();
+        assert!(extra.is_empty(), "German has unknown keys {extra:?}");
+        for (key, text) in &en {
+            assert_eq!(placeholders(text), placeholders(&de[key]), "placeholders of {key}");
+        }
+    }
+
+    #[test]
+    fn plural_messages_have_one_and_other() {
+        for catalog in [parse_catalog(EN).unwrap(), parse_catalog(DE).unwrap()] {
+            for key in catalog.keys() {
+                if let Some(base) = key.strip_suffix(".one") {
+                    assert!(catalog.contains_key(&format!("{base}.other")), "{base}.other");
+                }
+                if let Some(base) = key.strip_suffix(".other") {
+                    assert!(catalog.contains_key(&format!("{base}.one")), "{base}.one");
+                }
+            }
+        }
+    }
+
+    /// Every key the code asks for exists (keys are string literals passed
+    /// to `t`, `t_with` or `t_count`).
+    #[test]
+    fn every_key_used_in_the_code_exists() {
+        let en = parse_catalog(EN).unwrap();
+        let mut missing = Vec::new();
+        let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                if path.extension().is_none_or(|e| e != "rs") {
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                for call in ["t(\"", "t_with(\"", "t_count(\""] {
+                    let mut pieces = source.split(call);
+                    let mut before = pieces.next().unwrap_or("");
+                    for part in pieces {
+                        // A call, not the end of a longer name such as `get` or `t_count`.
+                        let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.');
+                        before = part;
+                        if !is_call {
+                            continue;
+                        }
+                        let Some((key, _)) = part.split_once('"') else { continue };
+                        if !key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.') {
+                            continue;
+                        }
+                        let exists = if call == "t_count(\"" {
+                            en.contains_key(&format!("{key}.one")) && en.contains_key(&format!("{key}.other"))
+                        } else {
+                            en.contains_key(key)
+                        };
+                        if !exists && key.contains('.') {
+                            missing.push(format!("{}: {key}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from en.json: {missing:#?}");
+    }
+
+    #[test]
+    fn plural_category_for_english_and_german() {
+        assert_eq!(simple_plural_category(1), "one");
+        assert_eq!(simple_plural_category(0), "other");
+        assert_eq!(simple_plural_category(2), "other");
+    }
+}
