@@ -92,3 +92,14 @@ pub fn scroll_into_view(element_id: &str) {
     options.set_behavior(web_sys::ScrollBehavior::Smooth);
     el.scroll_into_view_with_scroll_into_view_options(&options);
 }
+
+/// Moves keyboard focus to an element (headings need `tabindex="-1"`);
+/// false when there is no such element.
+pub fn focus_element(element_id: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(element_id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .is_some_and(|el| el.focus().is_ok())
+}

@@ -59,7 +59,7 @@ pub fn CurrentSession(
     view! { class = class_name,
         <section class="section" data-testid="current-session-section" aria-labelledby="current-session-heading">
             <div class="header">
-                <h2 class="title" id="current-session-heading">{t("current.title")}</h2>
+                <h2 class="title" id="current-session-heading" tabindex="-1">{t("current.title")}</h2>
                 <OptionsMenu
                     testid="current-session-menu"
                     label=t("current.options")

@@ -112,7 +112,10 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let view_recommendation = Callback::new(move |f: SessionFilter| {
         set_filter.run(f);
         selected_ids.set(Vec::new());
-        request_animation_frame(|| browser::scroll_into_view("other-sessions-heading"));
+        request_animation_frame(|| {
+            browser::scroll_into_view("other-sessions-heading");
+            let _ = browser::focus_element("other-sessions-heading");
+        });
     });
 
     // Sessions that disappear (signed out anywhere, or filtered away) leave
@@ -137,6 +140,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         selected_ids.update(|s| s.retain(|id| !ids.contains(id)));
         let n = ids.len();
         announce(t_count("sessions.announce.signed_out", n, &[]));
+        // The button that started it may be gone: keep keyboard users in the list.
+        request_animation_frame(|| {
+            if !browser::focus_element("other-sessions-heading") {
+                browser::focus_element("current-session-heading");
+            }
+        });
     }));
 
     // Client information: this session's entry and pruning, once loaded.

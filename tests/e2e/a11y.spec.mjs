@@ -52,3 +52,67 @@ for (const colorScheme of ["light", "dark"]) {
     await expectNoAxeViolations(page, "re-auth with error");
   });
 }
+
+test("warnings, verification states and delegated mode have no axe violations", async ({ page, env }) => {
+  const { crossSignDevice, deviceKeys, newKeyPair, uploadCrossSigning, uploadDeviceKeys } = await import(
+    "../support/keys.mjs"
+  );
+  const { startDelegatingProxy } = await import("../support/delegating-proxy.mjs");
+  const account = await createAccount(env.hsBase, [
+    { id: "VERIFIED", name: "Element Desktop" },
+    { id: "UNSIGNED", name: "Element Android" },
+    { id: "NOKEYS", name: "bot" },
+  ]);
+  const keys = {};
+  for (const id of ["VERIFIED", "UNSIGNED"]) {
+    keys[id] = deviceKeys(account.logins[id], newKeyPair());
+    await uploadDeviceKeys(env.hsBase, account.logins[id], keys[id]);
+  }
+  const cs = await uploadCrossSigning(env.hsBase, account.logins.VERIFIED);
+  await crossSignDevice(env.hsBase, account.logins.VERIFIED, keys.VERIFIED, cs.selfSigning);
+  for (const colorScheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme });
+    await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+    await expect(page.getByTestId("device-tile-VERIFIED").getByTestId("device-metadata-isVerified")).toHaveText("Verified");
+    await page.getByTestId("device-toggle-details-UNSIGNED").click();
+    await expectNoAxeViolations(page, `verification states (${colorScheme})`);
+    await page.getByTestId("unverified-devices-cta").click();
+    await expectNoAxeViolations(page, `filtered by recommendation (${colorScheme})`);
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(env.appUrl);
+  }
+  // The identity warning.
+  await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+  await uploadCrossSigning(env.hsBase, account.logins.UNSIGNED, { password: account.password });
+  await page.reload();
+  await expect(page.getByTestId("identity-changed-warning")).toBeVisible();
+  await expectNoAxeViolations(page, "identity warning");
+
+  // Delegated authentication: links instead of sign-out.
+  const proxy = await startDelegatingProxy(env.hsBase);
+  try {
+    await page.evaluate(() => localStorage.clear());
+    await signIn(page, { appUrl: env.appUrl, homeserver: proxy.base, ...account });
+    await page.getByTestId("device-toggle-details-NOKEYS").click();
+    await expect(page.getByTestId("device-detail-manage-cta")).toBeVisible();
+    await expectNoAxeViolations(page, "delegated");
+  } finally {
+    await proxy.close();
+  }
+});
+
+test.describe("in German", () => {
+  test.use({ locale: "de-DE" });
+  test("the German page has no axe violations", async ({ page, env }) => {
+    const account = await createAccount(env.hsBase, [{ id: "PHONE", name: "Pixel 8" }]);
+    await page.goto(env.appUrl);
+    await expect(page.getByRole("button", { name: "Anmelden" })).toBeVisible();
+    await expectNoAxeViolations(page, "German sign-in");
+    await page.getByLabel("Homeserver").fill(env.hsBase);
+    await page.getByLabel("Benutzername").fill(account.username);
+    await page.getByLabel("Passwort").fill(account.password);
+    await page.getByRole("button", { name: "Anmelden" }).click();
+    await page.getByTestId("device-toggle-details-PHONE").click();
+    await expectNoAxeViolations(page, "German sessions");
+  });
+});
