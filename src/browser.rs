@@ -103,3 +103,11 @@ pub fn focus_element(element_id: &str) -> bool {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         .is_some_and(|el| el.focus().is_ok())
 }
+
+/// A `performance.mark` for the benchmark (`scripts/bench.sh`) and for
+/// anyone profiling the page in the browser's tools.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}

@@ -3,6 +3,9 @@
 //! the last six days → weekday and time; this year → "Mar 6"; older →
 //! "Dec 29, 2021". Times use the 24-hour clock, as Element does.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use wasm_bindgen::JsValue;
 
 use crate::browser;
@@ -17,12 +20,28 @@ fn options(fields: &[(&str, &str)]) -> js_sys::Object {
     options
 }
 
+thread_local! {
+    /// Creating an `Intl.DateTimeFormat` costs far more than using one, and a
+    /// long list formats thousands of dates: keep one per language and shape.
+    static FORMATS: RefCell<HashMap<(&'static str, String), js_sys::Function>> = RefCell::new(HashMap::new());
+}
+
 /// Formats `ts_ms` with `Intl.DateTimeFormat(lang, fields)`.
 fn intl(ts_ms: i64, fields: &[(&str, &str)]) -> Option<String> {
-    let locales = js_sys::Array::of1(&JsValue::from_str(i18n::lang()));
-    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options(fields));
+    let lang = i18n::lang();
+    let shape: String = fields.iter().map(|(k, v)| format!("{k}={v};")).collect();
+    let format = FORMATS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((lang, shape))
+            .or_insert_with(|| {
+                let locales = js_sys::Array::of1(&JsValue::from_str(lang));
+                js_sys::Intl::DateTimeFormat::new(&locales, &options(fields)).format()
+            })
+            .clone()
+    });
     let date = js_sys::Date::new(&JsValue::from_f64(ts_ms as f64));
-    format.format().call1(&JsValue::NULL, &date).ok()?.as_string()
+    format.call1(&JsValue::NULL, &date).ok()?.as_string()
 }
 
 const TIME: [(&str, &str); 3] = [("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")];

@@ -92,6 +92,7 @@ fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
 
 /// Loads the configuration and mounts the app (or the configuration error).
 pub fn start() {
+    crate::browser::mark("sm:app-started");
     install_panic_screen();
     // Leptos sets up its own executor when mounting; until then, use the
     // browser's microtask queue directly.

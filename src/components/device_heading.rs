@@ -187,7 +187,8 @@ pub fn DeviceHeading(
 /// Focuses an element once it is in the page (after this render).
 fn request_animation_focus(target: NodeRef<Button>) {
     request_animation_frame(move || {
-        if let Some(el) = target.get_untracked() {
+        // The editor may be gone by the next frame.
+        if let Some(el) = target.try_get_untracked().flatten() {
             let _ = el.focus();
         }
     });
@@ -195,7 +196,7 @@ fn request_animation_focus(target: NodeRef<Button>) {
 
 fn request_animation_focus_input(target: NodeRef<Input>) {
     request_animation_frame(move || {
-        if let Some(el) = target.get_untracked() {
+        if let Some(el) = target.try_get_untracked().flatten() {
             let _ = el.focus();
             el.select();
         }

@@ -58,14 +58,14 @@ pub fn OptionsMenu(
     };
     let root = NodeRef::<Div>::new();
     let menu_items = move || -> Vec<web_sys::HtmlElement> {
-        let Some(root) = root.get_untracked() else { return vec![] };
+        let Some(root) = root.try_get_untracked().flatten() else { return vec![] };
         let Ok(list) = root.query_selector_all("[role=menuitem],[role=menuitemradio]") else { return vec![] };
         (0..list.length())
             .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
             .collect()
     };
     let focus_button = move || {
-        if let Some(root) = root.get_untracked() {
+        if let Some(root) = root.try_get_untracked().flatten() {
             if let Ok(Some(button)) = root.query_selector("button[aria-haspopup]") {
                 if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
                     let _ = button.focus();
@@ -82,7 +82,7 @@ pub fn OptionsMenu(
         }
     });
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
-        if !is_open.get_untracked() {
+        if is_open.try_get_untracked() != Some(true) {
             return;
         }
         let items = menu_items();
@@ -96,7 +96,7 @@ pub fn OptionsMenu(
         let target = match ev.key().as_str() {
             "Escape" => {
                 ev.prevent_default();
-                set_open.set(false);
+                set_open.try_set(false);
                 focus_button();
                 return;
             }
@@ -111,15 +111,17 @@ pub fn OptionsMenu(
             let _ = item.focus();
         }
     };
+    // Also runs when the menu leaves the page while focused (e.g. the filter
+    // button hides once sessions are selected): hence the `try_` accessors.
     let on_focusout = move |ev: web_sys::FocusEvent| {
-        let inside = match (root.get_untracked(), ev.related_target()) {
+        let inside = match (root.try_get_untracked().flatten(), ev.related_target()) {
             (Some(root), Some(next)) => next
                 .dyn_into::<web_sys::Node>()
                 .is_ok_and(|node| root.contains(Some(&node))),
             _ => false,
         };
         if !inside {
-            set_open.set(false);
+            set_open.try_set(false);
         }
     };
     view! { class = class_name,

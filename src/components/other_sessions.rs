@@ -51,7 +51,7 @@ fn empty_text(filter: SessionFilter) -> String {
 /// bulk sign-out.
 #[component]
 pub fn OtherSessions(
-    /// Ids of the sessions to list (already filtered), in order.
+    /// Ids of the sessions the filter shows, in order.
     #[prop(into)]
     ids: Signal<Vec<String>>,
     #[prop(into)] filter: Signal<SessionFilter>,
@@ -86,6 +86,20 @@ pub fn OtherSessions(
         vec![MenuItem::danger(t_count("other.sign_out_all", n, &[]), "other-sessions-sign-out-all", on_sign_out_all)]
     });
     let inactive_days = actions.inactive_days;
+    // Long lists render a page of rows at a time and grow as the end comes
+    // into view: thousands of rows would cost seconds of layout. A new filter
+    // starts again at the first page.
+    let limit = RwSignal::new(PAGE_SIZE);
+    Effect::new(move |previous: Option<SessionFilter>| {
+        let now = filter.get();
+        if previous.is_some_and(|p| p != now) {
+            limit.set(PAGE_SIZE);
+        }
+        now
+    });
+    let visible_ids = Memo::new(move |_| ids.with(|all| all[..all.len().min(limit.get())].to_vec()));
+    let more_ref = NodeRef::<leptos::html::Div>::new();
+    grow_when_seen(more_ref, limit);
     let filter_items = Signal::derive(move || {
         let current = filter.get();
         SessionFilter::ALL
@@ -200,7 +214,7 @@ pub fn OtherSessions(
             </Show>
             <ul class="list">
                 <For
-                    each=move || ids.get()
+                    each=move || visible_ids.get()
                     key=|id| id.clone()
                     children=move |id| {
                         let row = {
@@ -268,8 +282,67 @@ pub fn OtherSessions(
                     }
                 />
             </ul>
+            // Rebuilt whenever the limit grows, so the observer looks again
+            // (a marker still in view after a page was added adds another).
+            {move || {
+                let shown = limit.get();
+                let total = ids.with(Vec::len);
+                (total > shown).then(|| view! { class = class_name,
+                    <div class="more" node_ref=more_ref data-testid="more-sessions">
+                        <span>
+                            {t_with("list.showing", &[("shown", &shown.to_string()), ("total", &total.to_string())])}
+                        </span>
+                        <button
+                            class="sm-button sm-button--secondary"
+                            data-testid="show-more-sessions"
+                            on:click=move |_| limit.update(|l| *l += PAGE_SIZE)
+                        >
+                            {t("list.show_more")}
+                        </button>
+                    </div>
+                })
+            }}
         </section>
     }
+}
+
+/// Rows rendered at first, and added each time the end of the list shows.
+const PAGE_SIZE: usize = 50;
+
+/// Renders the next page of rows when `target` (the end of the list) comes
+/// near the viewport.
+fn grow_when_seen(target: NodeRef<leptos::html::Div>, limit: RwSignal<usize>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let observer: StoredValue<Option<web_sys::IntersectionObserver>, LocalStorage> = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        // Re-observe whenever the marker is (re)created.
+        let Some(element) = target.get() else { return };
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let seen = entries.iter().any(|e| {
+                e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting())
+            });
+            if seen {
+                limit.try_update(|l| *l += PAGE_SIZE);
+            }
+        });
+        let options = web_sys::IntersectionObserverInit::new();
+        options.set_root_margin("600px 0px");
+        if let Ok(created) =
+            web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
+        {
+            created.observe(&element);
+            if let Some(Some(old)) = observer.try_update_value(|o| o.replace(created)) {
+                old.disconnect();
+            }
+        }
+        callback.forget();
+    });
+    on_cleanup(move || {
+        if let Some(Some(o)) = observer.try_update_value(Option::take) {
+            o.disconnect();
+        }
+    });
 }
 
 /// Element's test ids for the filter options.

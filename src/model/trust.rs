@@ -141,8 +141,55 @@ pub fn cross_signing(keys: &Value, user_id: &str) -> CrossSigning {
     }
 }
 
+/// Remembers signature checks, so objects seen again (the same keys in the
+/// next `/keys/query` answer) are not verified again.
+#[derive(Default)]
+pub struct SignatureCache {
+    results: HashMap<String, bool>,
+}
+
+impl SignatureCache {
+    /// `has_valid_signature`, answered from memory when the same object,
+    /// signature and key were checked before.
+    pub fn check(&mut self, object: &Value, user_id: &str, key_name: &str, public_key: &str) -> bool {
+        let signature = object
+            .get("signatures")
+            .and_then(|s| s.get(user_id))
+            .and_then(|s| s.get(format!("ed25519:{key_name}")))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let Some(bytes) = signed_bytes(object) else { return false };
+        let key = format!("{public_key}\u{0}{signature}\u{0}{bytes}");
+        if let Some(known) = self.results.get(&key) {
+            return *known;
+        }
+        let valid = has_valid_signature(object, user_id, key_name, public_key);
+        self.results.insert(key, valid);
+        valid
+    }
+
+    pub fn len(&self) -> usize {
+        self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
+    }
+}
+
 /// Judges one device-keys object against the chain.
 pub fn device_trust(device_keys: &Value, user_id: &str, device_id: &str, chain: &CrossSigning) -> Trust {
+    device_trust_cached(device_keys, user_id, device_id, chain, &mut SignatureCache::default())
+}
+
+/// `device_trust` with remembered signature checks.
+pub fn device_trust_cached(
+    device_keys: &Value,
+    user_id: &str,
+    device_id: &str,
+    chain: &CrossSigning,
+    cache: &mut SignatureCache,
+) -> Trust {
     let self_signing_key = match chain {
         CrossSigning::Ready { self_signing_key, .. } => self_signing_key,
         CrossSigning::NotSetUp => return Trust::Unknown,
@@ -156,7 +203,7 @@ pub fn device_trust(device_keys: &Value, user_id: &str, device_id: &str, chain: 
     }
     // The cross-signature first: most unverified sessions stop here without
     // a second signature check.
-    if !has_valid_signature(device_keys, user_id, self_signing_key, self_signing_key) {
+    if !cache.check(device_keys, user_id, self_signing_key, self_signing_key) {
         return Trust::Unverified;
     }
     let own_key = device_keys
@@ -164,15 +211,34 @@ pub fn device_trust(device_keys: &Value, user_id: &str, device_id: &str, chain: 
         .and_then(|k| k.get(format!("ed25519:{device_id}")))
         .and_then(Value::as_str);
     match own_key {
-        Some(key) if has_valid_signature(device_keys, user_id, device_id, key) => Trust::Verified,
+        Some(key) if cache.check(device_keys, user_id, device_id, key) => Trust::Verified,
         _ => Trust::Unverified,
     }
+}
+
+/// The device-keys objects of `user_id` in a `/keys/query` answer.
+pub fn device_objects<'a>(keys: &'a Value, user_id: &str) -> Vec<(&'a String, &'a Value)> {
+    keys.get("device_keys")
+        .and_then(|d| d.get(user_id))
+        .and_then(Value::as_object)
+        .map(|devices| devices.iter().collect())
+        .unwrap_or_default()
 }
 
 /// Trust of every session that published keys; sessions missing from the
 /// answer have no encryption. With `distrust_master` (the account's identity
 /// changed and the user has not accepted it), nothing counts as Verified.
 pub fn evaluate(keys: &Value, user_id: &str, distrust_master: bool) -> (CrossSigning, HashMap<String, Trust>) {
+    let (chain, mut devices) = verify_all(keys, user_id);
+    if distrust_master {
+        distrust(&mut devices);
+    }
+    (chain, devices)
+}
+
+/// The signature checks of `evaluate`, which are the costly part: done once
+/// per `/keys/query` answer, whatever the user decides about the identity.
+pub fn verify_all(keys: &Value, user_id: &str) -> (CrossSigning, HashMap<String, Trust>) {
     let chain = cross_signing(keys, user_id);
     let devices = keys
         .get("device_keys")
@@ -181,17 +247,20 @@ pub fn evaluate(keys: &Value, user_id: &str, distrust_master: bool) -> (CrossSig
         .map(|devices| {
             devices
                 .iter()
-                .map(|(id, object)| {
-                    let trust = match device_trust(object, user_id, id, &chain) {
-                        Trust::Verified if distrust_master => Trust::Unverified,
-                        other => other,
-                    };
-                    (id.clone(), trust)
-                })
+                .map(|(id, object)| (id.clone(), device_trust(object, user_id, id, &chain)))
                 .collect()
         })
         .unwrap_or_default();
     (chain, devices)
+}
+
+/// An identity the user has not accepted: nothing counts as Verified.
+pub fn distrust(devices: &mut HashMap<String, Trust>) {
+    for trust in devices.values_mut() {
+        if *trust == Trust::Verified {
+            *trust = Trust::Unverified;
+        }
+    }
 }
 
 /// The account identity compared with the one remembered in this browser.
@@ -365,6 +434,21 @@ mod tests {
         let object = keys["device_keys"][USER]["PHONE"].take();
         keys["device_keys"][USER]["OTHER"] = object;
         assert_eq!(evaluate(&keys, USER, false).1.get("OTHER"), Some(&Trust::Unverified));
+    }
+
+    #[test]
+    fn the_cache_answers_repeated_checks_and_still_sees_changes() {
+        let mut cache = SignatureCache::default();
+        let keys = answer(phone());
+        let chain = cross_signing(&keys, USER);
+        assert_eq!(device_trust_cached(&phone(), USER, "PHONE", &chain, &mut cache), Trust::Verified);
+        let checked = cache.len();
+        assert_eq!(device_trust_cached(&phone(), USER, "PHONE", &chain, &mut cache), Trust::Verified);
+        assert_eq!(cache.len(), checked, "nothing new was verified");
+        // Re-uploaded keys are a different object: checked, and found stale.
+        let mut changed = phone();
+        changed["keys"]["curve25519:PHONE"] = json!("bmV3IGN1cnZlIGtleSBmb3IgdGhpcyBkZXZpY2UhIQ");
+        assert_eq!(device_trust_cached(&changed, USER, "PHONE", &chain, &mut cache), Trust::Unverified);
     }
 
     #[test]

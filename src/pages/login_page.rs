@@ -168,7 +168,8 @@ pub fn LoginPage() -> impl IntoView {
     }
 
     let on_homeserver_change = move |_| {
-        let input = homeserver_input.get_untracked();
+        // `change` can fire as the form leaves the page (after signing in).
+        let Some(input) = homeserver_input.try_get_untracked() else { return };
         if input.trim().is_empty() {
             return;
         }

@@ -208,6 +208,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
             m.insert(id.clone(), PushStatus { pending: Some(on), error: None });
         });
         let client = store.client();
+        let written_type = local_type.clone();
         spawn_local(async move {
             let result = match &toggle.target {
                 PushTarget::Pusher(pusher) => push::set_pusher(&client, &pusher.with_enabled(on)).await,
@@ -221,10 +222,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     match &toggle.target {
                         PushTarget::Pusher(pusher) => store.set_pusher_enabled(pusher.pushkey(), on),
                         PushTarget::LocalSettings => store.apply_account_data(&[AccountDataEvent {
-                            kind: store
-                                .account_data
-                                .with_untracked(|d| d.local_notifications.get(&id).map(|l| l.event_type.clone()))
-                                .unwrap_or_default(),
+                            kind: written_type.clone().unwrap_or_default(),
                             content: json!({ "is_silenced": !on }),
                         }]),
                     }

@@ -6,6 +6,7 @@ import { ENV_FILE } from "../support/global-setup.mjs";
 import { loginDevice, matrixCall, registerUser, touch } from "../support/synapse.mjs";
 
 export { expect };
+export { createPusher } from "../support/seed.mjs";
 
 export function readEnv() {
   return JSON.parse(fs.readFileSync(ENV_FILE, "utf8"));
@@ -50,12 +51,15 @@ export async function storedLogin(page) {
   return raw ? JSON.parse(raw) : null;
 }
 
-/** Session ids in the order the Other sessions list shows them. */
+/** Session ids in the order the Other sessions list shows them (visible rows only). */
 export async function listedSessionIds(page) {
   const ids = await page
     .getByTestId("other-sessions-section")
     .locator('[data-testid^="device-tile-"]:not([data-testid^="device-tile-checkbox-"])')
-    .evaluateAll((tiles) => tiles.map((t) => t.dataset.testid.replace("device-tile-", "")));
+    .evaluateAll((tiles) =>
+      // Rows a filter hides stay in the page, hidden.
+      tiles.filter((t) => !t.closest("[hidden]")).map((t) => t.dataset.testid.replace("device-tile-", "")),
+    );
   return ids;
 }
 
@@ -85,23 +89,6 @@ export async function getAccountData(hsBase, login, type) {
     if (err.status === 404) return null;
     throw err;
   }
-}
-
-/** Creates an HTTP pusher from `login`'s own token (so it belongs to that session). */
-export async function createPusher(hsBase, login, pushkey = `key-${login.deviceId}`) {
-  await matrixCall(hsBase, "POST", "/_matrix/client/v3/pushers/set", {
-    token: login.accessToken,
-    body: {
-      kind: "http",
-      app_id: "im.vector.app.android",
-      app_display_name: "Element",
-      device_display_name: login.deviceId,
-      pushkey,
-      lang: "en",
-      data: { url: "http://127.0.0.1:9/_matrix/push/v1/notify", format: "event_id_only" },
-    },
-  });
-  return pushkey;
 }
 
 export async function getPushers(hsBase, token) {

@@ -57,7 +57,8 @@ test.describe("with access tokens that expire after 15 seconds", () => {
     await second.goto(env.appUrl);
     await expect(second.getByTestId("device-tile-PHONE")).toBeVisible();
     // Both tabs now wait in their /sync long-polls (30 s) while the token
-    // expires; when the polls return, both need a fresh token.
+    // expires (15 s); when the polls return, both need a fresh token.
+    await page.waitForTimeout(16_000);
     const before = proxy.count("POST", /\/refresh$/);
     const started = Date.now();
     await expect

@@ -2,7 +2,7 @@
 // spread over time. Sessions are created through Synapse's own login API;
 // last activity in the past can only be set in Synapse's database, so that
 // step stops the server, edits SQLite, and starts it again.
-import { loginDevice, registerUser } from "./synapse.mjs";
+import { loginDevice, matrixCall, registerUser } from "./synapse.mjs";
 import { crossSignDevice, deviceKeys, newKeyPair, uploadCrossSigning, uploadDeviceKeys } from "./keys.mjs";
 
 export const DAY = 24 * 60 * 60 * 1000;
@@ -77,3 +77,20 @@ export const DEMO_SESSIONS = [
   { id: "BACKUPBOT", name: "backup-bot", ip: "192.0.2.10", ageMs: 400 * DAY },
   { id: "NEVERUSED", name: "", ip: undefined },
 ];
+
+/** Creates an HTTP pusher from `login`'s own token (so it belongs to that session). */
+export async function createPusher(hsBase, login, pushkey = `key-${login.deviceId}`) {
+  await matrixCall(hsBase, "POST", "/_matrix/client/v3/pushers/set", {
+    token: login.accessToken,
+    body: {
+      kind: "http",
+      app_id: "im.vector.app.android",
+      app_display_name: "Element",
+      device_display_name: login.deviceId,
+      pushkey,
+      lang: "en",
+      data: { url: "http://127.0.0.1:9/_matrix/push/v1/notify", format: "event_id_only" },
+    },
+  });
+  return pushkey;
+}

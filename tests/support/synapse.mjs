@@ -141,6 +141,16 @@ export async function startSynapse({ dataDir, port, overrides = {} } = {}) {
       "c=sqlite3.connect(sys.argv[1]);c.execute(sys.argv[2],json.loads(sys.argv[3]));c.commit()";
     execFileSync(python, ["-c", script, path.join(dataDir, "homeserver.db"), statement, JSON.stringify(params)]);
   };
+  /** Runs one statement for many rows in one transaction (stopped server). */
+  handle.sqlMany = (statement, rows) => {
+    const script =
+      "import sqlite3,sys,json\n" +
+      "c=sqlite3.connect(sys.argv[1]);c.executemany(sys.argv[2],json.load(sys.stdin));c.commit()";
+    execFileSync(python, ["-c", script, path.join(dataDir, "homeserver.db"), statement], {
+      input: JSON.stringify(rows),
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  };
   await handle.start();
   return handle;
 }

@@ -17,7 +17,10 @@ use crate::i18n::{self, t, t_count, t_with};
 use crate::model::account_data::SessionAccountData;
 use crate::model::devices::sort_sessions;
 use crate::model::sessions::{RowSources, SessionRow, build_rows};
-use crate::model::trust::{CrossSigning, IdentityCheck, Trust, check_identity, cross_signing, evaluate};
+use crate::model::trust::{
+    CrossSigning, IdentityCheck, SignatureCache, Trust, check_identity, cross_signing, device_objects,
+    device_trust_cached, distrust,
+};
 
 /// What verification the page can show.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -46,6 +49,11 @@ pub struct SessionsStore {
     pub keys: RwSignal<Option<Value>>,
     /// The account's master key as first seen in this browser (identity pin).
     pub pinned_identity: RwSignal<Option<String>>,
+    /// The verdicts of the signature checks for the current keys; `None`
+    /// while they run (in slices, so the page stays responsive).
+    verified: RwSignal<Option<(CrossSigning, HashMap<String, Trust>)>>,
+    verify_cache: StoredValue<SignatureCache>,
+    verify_generation: StoredValue<u32>,
     /// Why the session list could not be loaded (nothing to show).
     pub load_error: RwSignal<Option<String>>,
     /// Parts that failed while the list itself loaded (shown as a warning).
@@ -57,6 +65,9 @@ pub struct SessionsStore {
     pub retry_in: RwSignal<Option<u32>>,
     failures: StoredValue<u32>,
     retry_generation: StoredValue<u32>,
+    /// Device-list changes this page caused itself (a rename, a sign-out)
+    /// and already shows; the server will report them through `/sync`.
+    own_changes: StoredValue<u32>,
     sync_token: StoredValue<Option<String>>,
     alive: StoredValue<bool>,
 }
@@ -72,6 +83,9 @@ impl SessionsStore {
             keys: RwSignal::new(None),
             auth_metadata: RwSignal::new(None),
             pinned_identity: RwSignal::new(None),
+            verified: RwSignal::new(None),
+            verify_cache: StoredValue::new(SignatureCache::default()),
+            verify_generation: StoredValue::new(0),
             load_error: RwSignal::new(None),
             partial_errors: RwSignal::new(Vec::new()),
             is_loading: RwSignal::new(false),
@@ -79,12 +93,55 @@ impl SessionsStore {
             retry_in: RwSignal::new(None),
             failures: StoredValue::new(0),
             retry_generation: StoredValue::new(0),
+            own_changes: StoredValue::new(0),
             sync_token: StoredValue::new(None),
             alive: StoredValue::new(true),
         };
         on_cleanup(move || store.alive.set_value(false));
         store.pinned_identity.set(browser::storage_get(&store.identity_key()));
+        // New keys: check their signatures again.
+        Effect::new(move |_| {
+            if store.keys.with(Option::is_some) {
+                store.verify_keys();
+            }
+        });
         store
+    }
+
+    /// Checks every signature of the current keys without blocking the page:
+    /// work in slices of about 25 ms, yielding to the browser in between,
+    /// and remembering each check for the next answer. A newer answer
+    /// cancels an older check.
+    fn verify_keys(&self) {
+        let store = *self;
+        let Some(keys) = store.keys.get_untracked() else { return };
+        let generation = store.verify_generation.get_value() + 1;
+        store.verify_generation.set_value(generation);
+        let user = store.client().user_id().to_string();
+        spawn_local(async move {
+            let chain = cross_signing(&keys, &user);
+            let mut verdicts = HashMap::new();
+            let mut slice_start = js_sys::Date::now();
+            for (id, object) in device_objects(&keys, &user) {
+                let trust = store
+                    .verify_cache
+                    .try_update_value(|cache| device_trust_cached(object, &user, id, &chain, cache));
+                let Some(trust) = trust else { return };
+                verdicts.insert(id.clone(), trust);
+                if js_sys::Date::now() - slice_start > 25.0 {
+                    gloo_timers::future::TimeoutFuture::new(0).await;
+                    if !store.is_alive() || store.verify_generation.try_get_value() != Some(generation) {
+                        return;
+                    }
+                    slice_start = js_sys::Date::now();
+                }
+            }
+            let first = store.verified.with_untracked(Option::is_none);
+            store.verified.set(Some((chain, verdicts)));
+            if first {
+                request_animation_frame(|| browser::mark("sm:verified"));
+            }
+        });
     }
 
     fn identity_key(&self) -> String {
@@ -97,20 +154,20 @@ impl SessionsStore {
         self.pinned_identity.set(Some(master_key.to_string()));
     }
 
-    /// Verification of every session, recomputed only when the keys or the
-    /// remembered identity change (signature checks are the costly part).
+    /// Verification of every session, from the latest checks and the
+    /// remembered identity (which only decides whether Verified stands).
     pub fn trust(&self) -> Memo<TrustState> {
         let store = *self;
-        let user = self.client().user_id().to_string();
         Memo::new(move |_| {
-            store.keys.with(|keys| {
-                let Some(keys) = keys else { return TrustState::default() };
+            store.verified.with(|verified| {
+                let Some((chain, sessions)) = verified else { return TrustState::default() };
                 let pinned = store.pinned_identity.get();
-                let current = cross_signing(keys, &user);
-                let identity = check_identity(current.master_key(), pinned.as_deref());
-                let distrust = matches!(identity, IdentityCheck::Changed { .. });
-                let (chain, sessions) = evaluate(keys, &user, distrust);
-                TrustState { chain: Some(chain), identity: Some(identity), sessions: Some(sessions) }
+                let identity = check_identity(chain.master_key(), pinned.as_deref());
+                let mut sessions = sessions.clone();
+                if matches!(identity, IdentityCheck::Changed { .. }) {
+                    distrust(&mut sessions);
+                }
+                TrustState { chain: Some(chain.clone()), identity: Some(identity), sessions: Some(sessions) }
             })
         })
     }
@@ -180,6 +237,7 @@ impl SessionsStore {
         store.retry_in.set(None);
         store.is_loading.set(true);
         let client = store.client();
+        let first_load = store.devices.with_untracked(Option::is_none);
         spawn_local(async move {
             let ((devices, keys, pushers, sync, versions), metadata) = join(
                 join5(
@@ -194,6 +252,9 @@ impl SessionsStore {
             .await;
             if !store.is_alive() {
                 return;
+            }
+            if first_load {
+                browser::mark("sm:data-received");
             }
             let mut problems = Vec::new();
             let mut wait_hint = None;
@@ -251,6 +312,10 @@ impl SessionsStore {
                 }
             };
             store.is_loading.set(false);
+            if first_load && !failed {
+                // Marked once the browser has painted the list.
+                request_animation_frame(|| browser::mark("sm:page-rendered"));
+            }
             if failed {
                 store.schedule_retry(wait_hint);
             } else {
@@ -354,7 +419,7 @@ impl SessionsStore {
                         store.live_problem.set(None);
                         store.apply_account_data(answer.account_data_events());
                         if answer.own_devices_changed(client.user_id()) {
-                            store.reload_devices();
+                            store.on_device_list_changed();
                         }
                         store.sync_token.set_value(Some(answer.next_batch));
                     }
@@ -383,8 +448,51 @@ impl SessionsStore {
         self.account_data.update(|data| events.iter().for_each(|e| data.apply(e)));
     }
 
+    /// The server says the device list changed. When this page made the
+    /// change itself and already shows it, only the list is checked (one
+    /// request); a difference in which sessions exist means something else
+    /// happened too, and everything is reloaded.
+    fn on_device_list_changed(&self) {
+        let store = *self;
+        let expected = store.own_changes.get_value();
+        if expected == 0 {
+            store.reload_devices();
+            return;
+        }
+        store.own_changes.set_value(expected - 1);
+        let client = store.client();
+        spawn_local(async move {
+            let Ok(mut fresh) = devices::list_devices(&client).await else {
+                store.reload_devices();
+                return;
+            };
+            if !store.is_alive() {
+                return;
+            }
+            sort_sessions(&mut fresh);
+            let same_sessions = store.devices.with_untracked(|known| {
+                let mut ids: Vec<&str> = known.iter().flatten().map(|d| d.device_id.as_str()).collect();
+                let mut fresh_ids: Vec<&str> = fresh.iter().map(|d| d.device_id.as_str()).collect();
+                ids.sort_unstable();
+                fresh_ids.sort_unstable();
+                ids == fresh_ids
+            });
+            if same_sessions {
+                store.devices.set(Some(fresh));
+            } else {
+                store.reload_devices();
+            }
+        });
+    }
+
+    /// Records a change this page made (see `on_device_list_changed`).
+    pub fn expect_own_change(&self) {
+        self.own_changes.update_value(|n| *n = (*n + 1).min(8));
+    }
+
     /// After a successful rename: the new name, without a reload.
     pub fn set_display_name(&self, device_id: &str, name: &str) {
+        self.expect_own_change();
         self.devices.update(|list| {
             if let Some(d) = list.iter_mut().flatten().find(|d| d.device_id == device_id) {
                 d.display_name = Some(name.to_string());
@@ -394,6 +502,7 @@ impl SessionsStore {
 
     /// After a successful sign-out: the sessions disappear at once.
     pub fn remove_devices(&self, ids: &[String]) {
+        self.expect_own_change();
         self.devices.update(|list| {
             if let Some(list) = list {
                 list.retain(|d| !ids.contains(&d.device_id));

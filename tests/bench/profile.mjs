@@ -1,0 +1,107 @@
+// Developer aid: a CPU profile (Chrome DevTools protocol) of one
+// interaction on a large account, printed as the functions with the most
+// self time. Usage: node tests/bench/profile.mjs [dist] [size] [action]
+import path from "node:path";
+import fs from "node:fs";
+import { chromium } from "@playwright/test";
+import { ROOT, startSynapse } from "../support/synapse.mjs";
+import { startStaticServer } from "../support/static-server.mjs";
+import { finishBenchAccounts, seedBenchAccount } from "./seed.mjs";
+
+const [dist = path.join(ROOT, "dist"), size = "2000", action = "filter"] = process.argv.slice(2);
+const dataDir = path.join(ROOT, ".bench", "synapse-profile");
+fs.rmSync(dataDir, { recursive: true, force: true });
+const hs = await startSynapse({ dataDir, overrides: { bcrypt_rounds: 4 } });
+const app = await startStaticServer({ dist });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+try {
+  const account = await seedBenchAccount(hs, Number(size), "p");
+  await finishBenchAccounts(hs, [account]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addInitScript(([k, v]) => localStorage.setItem(k, v), [
+    "matrix-sessions:login:v1",
+    JSON.stringify({ homeserver: hs.base, user_id: account.userId, device_id: "VIEWER", access_token: account.viewer.accessToken }),
+  ]);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  if (action === "load") await cdp.send("Profiler.start");
+  await page.goto(app.url);
+  await page.waitForFunction(() => performance.getEntriesByName("sm:page-rendered").length > 0, null, { timeout: 120000 });
+  if (action === "raw-hide") {
+    // Hides every row the way the page could: `hidden` (display: none) or
+    // collapsed in place (the layout boxes stay).
+    for (const mode of ["hidden", "collapse"]) {
+      const ms = await page.evaluate(async (m) => {
+        const items = [...document.querySelectorAll('[data-testid="other-sessions-section"] li')];
+        const t0 = performance.now();
+        items.forEach((li) => (m === "collapse" ? (li.style.cssText = "visibility:hidden;height:0;overflow:hidden;border:0") : (li.hidden = true)));
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        const hideMs = performance.now() - t0;
+        const t1 = performance.now();
+        items.forEach((li) => (m === "collapse" ? (li.style.cssText = "") : (li.hidden = false)));
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        return { hideMs, showMs: performance.now() - t1 };
+      }, mode);
+      console.log("raw", mode, ms);
+    }
+  }
+  if (action === "trace") {
+    await page.click("#device-list-filter");
+    await page.waitForTimeout(Number(process.env.SETTLE_MS || 0));
+    await browser.startTracing(page, { categories: ["devtools.timeline", "blink", "v8", "disabled-by-default-devtools.timeline"] });
+    const ms = await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector('[data-testid="filter-option-Unverified"]').click();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t0;
+    });
+    console.log(`trace filter: ${ms.toFixed(0)} ms`);
+    const buffer = await browser.stopTracing();
+    const events = JSON.parse(buffer.toString()).traceEvents.filter((e) => e.ph === "X" && e.dur);
+    const agg = new Map();
+    for (const e of events) {
+      const k = e.name;
+      const a = agg.get(k) || { n: 0, ms: 0 };
+      a.n += 1;
+      a.ms += e.dur / 1000;
+      agg.set(k, a);
+    }
+    [...agg.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25).forEach(([k, a]) => console.log(`${a.ms.toFixed(1).padStart(9)} ms ${String(a.n).padStart(6)}x  ${k}`));
+  }
+  if (action !== "load" && action !== "raw-hide" && action !== "trace") {
+    if (action === "filter") await page.click("#device-list-filter");
+    await page.waitForTimeout(Number(process.env.SETTLE_MS || 0));
+    await cdp.send("Profiler.start");
+    const selector = {
+      filter: '[data-testid="filter-option-Unverified"]',
+      select: '[data-testid="device-select-all-checkbox"]',
+      expand: '[data-testid^="device-toggle-details-DEV"]',
+    }[action];
+    const ms = await page.evaluate(async (sel) => {
+      const t0 = performance.now();
+      document.querySelector(sel).click();
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t0;
+    }, selector);
+    console.log(`${action}: ${ms.toFixed(0)} ms`);
+  }
+  const { profile } = await cdp.send("Profiler.stop");
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const counts = new Map();
+  for (const s of profile.samples) counts.set(s, (counts.get(s) || 0) + 1);
+  for (const [id, n] of counts) {
+    const node = byId.get(id);
+    const name = node.callFrame.functionName || `(${node.callFrame.url.split("/").pop()})`;
+    self.set(name, (self.get(name) || 0) + n);
+  }
+  const total = profile.samples.length;
+  console.log(`${total} samples`);
+  [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).forEach(([name, n]) => console.log(`${((n * 100) / total).toFixed(1).padStart(5)}%  ${name.slice(0, 140)}`));
+} finally {
+  await browser.close();
+  await app.close();
+  await hs.stop();
+}
