@@ -138,8 +138,20 @@ async function measure(browser, appUrl, account, size) {
   });
   const expand = await timeClick(page, '[data-testid^="device-toggle-details-DEV"]');
   const more = size > 50 ? await timeClick(page, '[data-testid="show-more-sessions"]') : null;
+
+  // A rename: which requests follow it (the page should not reload everything).
+  const after = [];
+  page.on("request", (r) => {
+    if (r.url().startsWith(account.homeserver) && !r.url().includes("/sync")) after.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  const details = page.locator('[data-testid^="device-detail-DEV"]').first();
+  await details.getByTestId("device-heading-rename-cta").click();
+  await details.getByTestId("device-rename-input").fill(`Renamed ${Date.now()}`);
+  await details.getByTestId("device-rename-submit-cta").click();
+  await page.waitForTimeout(3000);
   const longTasks = await page.evaluate(() => window.__longTasks);
   await context.close();
+  if (process.env.BENCH_VERBOSE) console.log("  after rename:", after.join(", "));
   return {
     appStartMs: load.started,
     dataMs: load.received - load.started,
@@ -152,6 +164,7 @@ async function measure(browser, appUrl, account, size) {
     selectAllMs: Math.max(selectAll, deselectAll),
     expandMs: expand,
     showMoreMs: more,
+    requestsAfterRename: after.length,
     longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
     heapMB: load.heap ? load.heap / (1024 * 1024) : null,
   };
@@ -223,6 +236,7 @@ async function main() {
       ["select all (ms)", ...results.map((r) => cell(r.summary.selectAllMs))],
       ["expand a session (ms)", ...results.map((r) => cell(r.summary.expandMs))],
       ["render 50 more rows (ms)", ...results.map((r) => cell(r.summary.showMoreMs))],
+      ["requests after a rename", ...results.map((r) => cell(r.summary.requestsAfterRename))],
       ["longest task (ms)", ...results.map((r) => cell(r.summary.longestTaskMs))],
       ["JS heap after load (MB)", ...results.map((r) => cell(r.summary.heapMB, 1))],
     ];
