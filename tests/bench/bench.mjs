@@ -177,8 +177,7 @@ async function main() {
   const dataDir = path.join(OUT, "synapse");
   fs.rmSync(dataDir, { recursive: true, force: true });
   console.log(`Benchmark: sizes ${SIZES.join(", ")}, ${RUNS} runs each.`);
-  // Fast password hashing: thousands of logins are made while seeding.
-  const hs = await startSynapse({ dataDir, overrides: { bcrypt_rounds: 4 } });
+  const hs = await startSynapse({ dataDir });
   const app = await startStaticServer({ dist: path.join(ROOT, "dist") });
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",

@@ -11,7 +11,7 @@ import { finishBenchAccounts, seedBenchAccount } from "./seed.mjs";
 const [dist = path.join(ROOT, "dist"), size = "2000", action = "filter"] = process.argv.slice(2);
 const dataDir = path.join(ROOT, ".bench", "synapse-profile");
 fs.rmSync(dataDir, { recursive: true, force: true });
-const hs = await startSynapse({ dataDir, overrides: { bcrypt_rounds: 4 } });
+const hs = await startSynapse({ dataDir });
 const app = await startStaticServer({ dist });
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
 try {

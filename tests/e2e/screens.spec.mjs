@@ -78,3 +78,26 @@ for (const width of [1280, 360]) {
     await expect(page.getByTestId("login-notice")).toBeVisible();
   });
 }
+
+test("screens in dark and in German", async ({ browser, env }) => {
+  for (const [name, options] of [
+    ["dark-1280", { colorScheme: "dark", viewport: { width: 1280, height: 900 } }],
+    ["german-360", { locale: "de-DE", viewport: { width: 360, height: 760 } }],
+  ]) {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(env.appUrl);
+    await page.locator("#login-homeserver").fill(env.hsBase);
+    await page.locator("#login-username").fill(env.showcase.username);
+    await page.locator("#login-password").fill(env.showcase.password);
+    await page.locator('[data-testid="login-submit"]').click();
+    await expect(page.getByTestId("device-tile-PIXEL8")).toBeVisible();
+    await page.getByTestId("device-toggle-details-FIREFOXUBU").click();
+    await shoot(page, `sessions-${name}`);
+    await page.getByTestId("current-session-menu").click();
+    await page.getByTestId("current-session-sign-out").click();
+    await page.getByRole("dialog").getByTestId("dialog-primary-button").click();
+    await expect(page.getByTestId("login-notice")).toBeVisible();
+    await context.close();
+  }
+});

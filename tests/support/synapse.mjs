@@ -52,6 +52,8 @@ export function synapseConfig({ port, dataDir, overrides = {} }) {
     macaroon_secret_key: "test-macaroon-secret",
     form_secret: "test-form-secret",
     enable_registration: false,
+    // Cheap password hashing: the tests sign in hundreds of times.
+    bcrypt_rounds: 4,
     ui_auth: { session_timeout: 0 },
     rc_login: { address: limit, account: limit, failed_attempts: limit },
     rc_registration: limit,
