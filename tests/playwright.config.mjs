@@ -1,6 +1,7 @@
 // End-to-end tests: Playwright driving Debian's Chromium (never a downloaded
 // browser) against the release build and a real Synapse.
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./support/chromium.mjs";
 
 export default defineConfig({
   testDir: "./e2e",
@@ -15,17 +16,7 @@ export default defineConfig({
   use: {
     browserName: "chromium",
     headless: true,
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     viewport: { width: 1100, height: 900 },
     screenshot: "only-on-failure",
     trace: "off",

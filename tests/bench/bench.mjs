@@ -9,6 +9,7 @@ import zlib from "node:zlib";
 import { chromium } from "@playwright/test";
 import { ROOT, startSynapse } from "../support/synapse.mjs";
 import { startStaticServer } from "../support/static-server.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.mjs";
 import { finishBenchAccounts, seedBenchAccount } from "./seed.mjs";
 
 const SIZES = (process.env.BENCH_SIZES || "10,200,2000").split(",").map(Number);
@@ -180,16 +181,8 @@ async function main() {
   const hs = await startSynapse({ dataDir });
   const app = await startStaticServer({ dist: path.join(ROOT, "dist") });
   const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--enable-precise-memory-info",
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, "--enable-precise-memory-info"],
   });
   try {
     const accounts = [];

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import { chromium } from "@playwright/test";
 import { ROOT, startSynapse } from "../support/synapse.mjs";
 import { startStaticServer } from "../support/static-server.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../support/chromium.mjs";
 import { finishBenchAccounts, seedBenchAccount } from "./seed.mjs";
 
 const [dist = path.join(ROOT, "dist"), size = "2000", action = "filter"] = process.argv.slice(2);
@@ -13,7 +14,7 @@ const dataDir = path.join(ROOT, ".bench", "synapse-profile");
 fs.rmSync(dataDir, { recursive: true, force: true });
 const hs = await startSynapse({ dataDir });
 const app = await startStaticServer({ dist });
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 try {
   const account = await seedBenchAccount(hs, Number(size), "p");
   await finishBenchAccounts(hs, [account]);
