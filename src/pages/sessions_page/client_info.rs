@@ -4,22 +4,26 @@
 //! nothing the user asked for depends on them — except the opt-in switch,
 //! whose failure is returned to be shown.
 
+use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::json;
 
 use crate::api::{ApiError, MatrixClient, account_data};
 use crate::browser;
+use crate::i18n::{self, t_with};
 use crate::model::account_data::{CLIENT_INFO_PREFIX, SessionAccountData, own_client_info};
+
+use super::store::SessionsStore;
 
 fn opt_in_key(user_id: &str) -> String {
     format!("matrix-sessions:client-info-opt-in:{user_id}")
 }
 
-pub fn is_opted_in(user_id: &str) -> bool {
+fn is_opted_in(user_id: &str) -> bool {
     browser::storage_get(&opt_in_key(user_id)).as_deref() == Some("on")
 }
 
-pub fn remember_opt_in(user_id: &str, on: bool) {
+fn remember_opt_in(user_id: &str, on: bool) {
     if on {
         browser::storage_set(&opt_in_key(user_id), "on");
     } else {
@@ -35,15 +39,80 @@ fn own_entry(brand: &str) -> serde_json::Value {
 }
 
 /// Writes (`on`) or removes this session's entry.
-pub async fn set_own_entry(client: &MatrixClient, brand: &str, on: bool) -> Result<(), ApiError> {
+async fn set_own_entry(client: &MatrixClient, brand: &str, on: bool) -> Result<(), ApiError> {
     let kind = format!("{CLIENT_INFO_PREFIX}{}", client.device_id());
     let content = if on { own_entry(brand) } else { json!({}) };
     account_data::put_account_data(client, &kind, &content).await
 }
 
-/// After the first load: brings this session's entry in line with the
-/// opt-in, and clears the entries of sessions that are gone.
-pub fn tidy(client: MatrixClient, brand: String, data: &SessionAccountData, existing: Vec<String>) {
+/// The "record this app's client information" switch of this browser.
+#[derive(Clone, Copy)]
+pub struct ClientInfoSetting {
+    store: SessionsStore,
+    brand: StoredValue<String>,
+    pub is_on: RwSignal<bool>,
+    pub is_pending: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl ClientInfoSetting {
+    /// Also tidies the account data once the page has loaded.
+    pub fn new(store: SessionsStore, brand: String) -> Self {
+        let setting = ClientInfoSetting {
+            store,
+            brand: StoredValue::new(brand),
+            is_on: RwSignal::new(is_opted_in(store.client().user_id())),
+            is_pending: RwSignal::new(false),
+            error: RwSignal::new(None),
+        };
+        setting.tidy_once_loaded();
+        setting
+    }
+
+    /// Writes or removes this session's entry; remembered when it worked.
+    pub fn set(&self, on: bool) {
+        let this = *self;
+        this.is_pending.set(true);
+        this.error.set(None);
+        let client = this.store.client();
+        let brand = this.brand.get_value();
+        spawn_local(async move {
+            match set_own_entry(&client, &brand, on).await {
+                Ok(()) => {
+                    remember_opt_in(client.user_id(), on);
+                    this.is_on.try_set(on);
+                }
+                Err(ApiError::UnknownToken { .. }) => {}
+                Err(err) => {
+                    this.error.try_set(Some(t_with("sessions.error.setting", &[("reason", &i18n::api_error(&err))])));
+                }
+            }
+            this.is_pending.try_set(false);
+        });
+    }
+
+    /// After the first complete load: brings this session's entry in line
+    /// with the opt-in, and clears the entries of sessions that are gone.
+    fn tidy_once_loaded(&self) {
+        let this = *self;
+        let tidied = StoredValue::new(false);
+        Effect::new(move |_| {
+            let store = this.store;
+            let loaded = store.devices.with(|d| d.is_some()) && !store.is_loading.get();
+            if !loaded || tidied.get_value() || !store.partial_errors.with(Vec::is_empty) {
+                return;
+            }
+            tidied.set_value(true);
+            let existing =
+                store.devices.with_untracked(|d| d.iter().flatten().map(|d| d.device_id.clone()).collect::<Vec<_>>());
+            store.account_data.with_untracked(|data| tidy(store.client(), this.brand.get_value(), data, existing));
+        });
+    }
+}
+
+/// Brings this session's entry in line with the opt-in, and clears the
+/// entries of sessions that are gone.
+fn tidy(client: MatrixClient, brand: String, data: &SessionAccountData, existing: Vec<String>) {
     let own = client.device_id().to_string();
     let wanted = is_opted_in(client.user_id());
     let current = data.client_info.get(&own).cloned();

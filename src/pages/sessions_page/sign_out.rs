@@ -9,9 +9,10 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::api::error::UiaState;
-use crate::api::{ApiError, devices};
+use crate::api::{ApiError, auth, devices};
 use crate::components::sign_out_dialog::SignOutPhase;
 use crate::i18n::{self, t, t_with};
+use crate::login::LoginCtx;
 use crate::model::uia::{self, UiaStep};
 
 use super::store::SessionsStore;
@@ -212,5 +213,58 @@ impl SignOutFlow {
         if let Some(Some(callback)) = self.on_done.try_get_value() {
             callback.run(ids);
         }
+    }
+}
+
+/// Signing out of this session (`POST /logout`) after a confirmation; the
+/// dialog stays open with the reason when it fails.
+#[derive(Clone, Copy)]
+pub struct CurrentSignOut {
+    store: SessionsStore,
+    login: LoginCtx,
+    pub is_open: RwSignal<bool>,
+    pub is_pending: RwSignal<bool>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl CurrentSignOut {
+    pub fn new(store: SessionsStore, login: LoginCtx) -> Self {
+        CurrentSignOut {
+            store,
+            login,
+            is_open: RwSignal::new(false),
+            is_pending: RwSignal::new(false),
+            error: RwSignal::new(None),
+        }
+    }
+
+    pub fn open(&self) {
+        self.error.set(None);
+        self.is_open.set(true);
+    }
+
+    pub fn cancel(&self) {
+        self.is_open.set(false);
+    }
+
+    pub fn confirm(&self) {
+        let this = *self;
+        if this.is_pending.get_untracked() {
+            return;
+        }
+        this.is_pending.set(true);
+        this.error.set(None);
+        let client = this.store.client();
+        spawn_local(async move {
+            match auth::logout(&client).await {
+                Ok(()) => this.login.forget(Some(t("login.notice.signed_out"))),
+                // Already gone on the server: the client has sent us to sign-in.
+                Err(ApiError::UnknownToken { .. }) => {}
+                Err(err) => {
+                    this.error.try_set(Some(t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&err))])));
+                    this.is_pending.try_set(false);
+                }
+            }
+        });
     }
 }
