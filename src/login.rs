@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::ApiError;
-use crate::api::client::{Account, ClientEvent, RefreshCoordinator, SignedOutReason, Tokens};
+use crate::api::client::{Account, ClientEvent, LockedJob, RefreshCoordinator, SignedOutReason, Tokens};
 use crate::api::types::LoginResponse;
 use crate::api::{Homeserver, MatrixClient};
 use crate::browser;
@@ -229,26 +229,57 @@ struct TabCoordinator {
 /// The lock's name, shared by every tab of this app on this origin.
 const REFRESH_LOCK: &str = "matrix-sessions:refresh";
 
-impl RefreshCoordinator for TabCoordinator {
+/// How long a tab that waited for the lock watches local storage for the
+/// tokens the other tab just stored: Chromium hands a write to other tabs'
+/// processes a moment after the writer may already have released the lock.
+const STORED_TOKENS_GRACE_MS: u32 = 1_500;
+
+impl TabCoordinator {
     fn stored_tokens(&self) -> Option<Tokens> {
         let stored = parse_stored_login(&browser::storage_get(STORAGE_KEY)?).ok()?;
         (stored.user_id == self.user_id && stored.device_id == self.device_id).then(|| tokens_of(&stored))
     }
 
-    fn exclusive(
-        &self,
-        job: LocalBoxFuture<'static, Result<(), ApiError>>,
-    ) -> LocalBoxFuture<'static, Result<(), ApiError>> {
+    fn newer_than(&self, used: &str) -> Option<Tokens> {
+        self.stored_tokens().filter(|t| t.access_token != used)
+    }
+}
+
+impl RefreshCoordinator for TabCoordinator {
+    fn newer_tokens(&self, used: &str, waited: bool) -> LocalBoxFuture<'static, Option<Tokens>> {
+        let this = TabCoordinator { user_id: self.user_id.clone(), device_id: self.device_id.clone() };
+        let used = used.to_string();
+        async move {
+            if let Some(tokens) = this.newer_than(&used) {
+                return Some(tokens);
+            }
+            if !waited {
+                return None;
+            }
+            let mut watched = 0;
+            while watched < STORED_TOKENS_GRACE_MS {
+                gloo_timers::future::TimeoutFuture::new(50).await;
+                watched += 50;
+                if let Some(tokens) = this.newer_than(&used) {
+                    return Some(tokens);
+                }
+            }
+            // The other tab did not refresh (or failed): this one does.
+            None
+        }
+        .boxed_local()
+    }
+
+    fn exclusive(&self, job: LockedJob) -> LocalBoxFuture<'static, Result<(), ApiError>> {
         with_web_lock(REFRESH_LOCK, job).boxed_local()
     }
 }
 
-/// Runs `job` inside `navigator.locks.request(name, …)`; where the browser
-/// has no Web Locks (old browsers, some embedded views) it runs directly.
-async fn with_web_lock(
-    name: &str,
-    job: LocalBoxFuture<'static, Result<(), ApiError>>,
-) -> Result<(), ApiError> {
+/// Runs `job` inside `navigator.locks.request(name, …)`, first without
+/// waiting (to learn whether another tab holds the lock), then waiting;
+/// where the browser has no Web Locks (old browsers, some embedded views) it
+/// runs directly.
+async fn with_web_lock(name: &str, job: LockedJob) -> Result<(), ApiError> {
     let locks = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
         .filter(|l| !l.is_undefined() && !l.is_null());
@@ -259,35 +290,75 @@ async fn with_web_lock(
             .ok()
     });
     let (Some(locks), Some(request)) = (locks, request) else {
-        return job.await;
+        return job(false).await;
     };
-    let outcome: Rc<RefCell<Option<Result<(), ApiError>>>> = Rc::new(RefCell::new(None));
     let pending = Rc::new(RefCell::new(Some(job)));
-    let (slot, queued) = (outcome.clone(), pending.clone());
-    // The lock is held until the promise this callback returns settles.
-    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |_lock: JsValue| {
+    let if_available = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&if_available, &JsValue::from_str("ifAvailable"), &JsValue::TRUE);
+    if let Some(result) = run_locked(&locks, &request, name, Some(&if_available), &pending, false).await {
+        return result;
+    }
+    if let Some(result) = run_locked(&locks, &request, name, None, &pending, true).await {
+        return result;
+    }
+    // The lock could not be used: run the job without it.
+    let unrun = pending.borrow_mut().take();
+    match unrun {
+        Some(job) => job(false).await,
+        None => Err(ApiError::Network("the sign-in refresh did not finish".into())),
+    }
+}
+
+/// How long a tab keeps the lock after its job: a tab that asks for it
+/// meanwhile then knows it waited and watches storage (see above).
+const LOCK_HOLD_AFTER_MS: u32 = 150;
+
+/// One `navigator.locks.request`; `None` when the job did not run (the lock
+/// was not available at once, or the call failed).
+async fn run_locked(
+    locks: &JsValue,
+    request: &js_sys::Function,
+    name: &str,
+    options: Option<&js_sys::Object>,
+    pending: &Rc<RefCell<Option<LockedJob>>>,
+    waited: bool,
+) -> Option<Result<(), ApiError>> {
+    let (done, outcome) = futures::channel::oneshot::channel::<Result<(), ApiError>>();
+    let done = Rc::new(RefCell::new(Some(done)));
+    let queued = pending.clone();
+    // The lock is held until the promise this callback returns settles; with
+    // `ifAvailable` the callback gets `null` when another tab holds it.
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |lock: JsValue| {
+        if lock.is_null() {
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
         let job = queued.borrow_mut().take();
-        let slot = slot.clone();
+        let done = done.borrow_mut().take();
         wasm_bindgen_futures::future_to_promise(async move {
-            if let Some(job) = job {
-                *slot.borrow_mut() = Some(job.await);
+            if let (Some(job), Some(done)) = (job, done) {
+                let _ = done.send(job(waited).await);
+                gloo_timers::future::TimeoutFuture::new(LOCK_HOLD_AFTER_MS).await;
             }
             Ok(JsValue::UNDEFINED)
         })
     });
-    let promise = request
-        .call2(&locks, &JsValue::from_str(name), callback.as_ref().unchecked_ref())
-        .ok()
-        .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
-    if let Some(promise) = promise {
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    let name = JsValue::from_str(name);
+    let promise = match options {
+        Some(options) => request.call3(locks, &name, options, callback.as_ref().unchecked_ref()),
+        None => request.call2(locks, &name, callback.as_ref().unchecked_ref()),
     }
+    .ok()
+    .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let promise = promise?;
+    let released = wasm_bindgen_futures::JsFuture::from(promise);
+    // The job's result comes before the lock is let go; the caller need not
+    // wait for the hold.
+    let result = match futures::future::select(outcome, released).await {
+        futures::future::Either::Left((Ok(result), _)) => Some(result),
+        _ => None,
+    };
+    // Either way the lock manager has called the callback; its hold runs on
+    // as a task of its own and needs nothing from here.
     drop(callback);
-    // The lock could not be used: run the job without it.
-    let unrun = pending.borrow_mut().take();
-    if let Some(job) = unrun {
-        return job.await;
-    }
-    let result = outcome.borrow_mut().take();
-    result.unwrap_or_else(|| Err(ApiError::Network("the sign-in refresh did not finish".into())))
+    result
 }

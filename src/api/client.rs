@@ -139,14 +139,17 @@ type RefreshFuture = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 /// the same refresh token: refreshes run one at a time across copies, and a
 /// copy first looks whether another one already stored fresh tokens.
 pub trait RefreshCoordinator {
-    /// The tokens another copy may have stored meanwhile.
-    fn stored_tokens(&self) -> Option<Tokens>;
-    /// Runs `job` while holding a lock shared by every copy.
-    fn exclusive(
-        &self,
-        job: LocalBoxFuture<'static, Result<(), ApiError>>,
-    ) -> LocalBoxFuture<'static, Result<(), ApiError>>;
+    /// The tokens another copy stored in place of `used`, if any. `waited`
+    /// says another copy held the lock first, so it may have just refreshed
+    /// and its tokens may still be on their way.
+    fn newer_tokens(&self, used: &str, waited: bool) -> LocalBoxFuture<'static, Option<Tokens>>;
+    /// Runs `job` while holding a lock shared by every copy, telling it
+    /// whether it had to wait for another copy.
+    fn exclusive(&self, job: LockedJob) -> LocalBoxFuture<'static, Result<(), ApiError>>;
 }
+
+/// Work done under a `RefreshCoordinator`'s lock; its argument is `waited`.
+pub type LockedJob = Box<dyn FnOnce(bool) -> LocalBoxFuture<'static, Result<(), ApiError>>>;
 
 struct Inner {
     homeserver: Homeserver,
@@ -333,16 +336,17 @@ impl MatrixClient {
         };
         let this = self.clone();
         let check = coordinator.clone();
-        let job = async move {
-            if let Some(stored) = check.stored_tokens() {
-                if stored.access_token != used {
+        let job: LockedJob = Box::new(move |waited| {
+            async move {
+                if let Some(stored) = check.newer_tokens(&used, waited).await {
                     this.adopt_tokens(stored);
                     return Ok(());
                 }
+                this.refresh_now().await
             }
-            this.refresh_now().await
-        };
-        coordinator.exclusive(job.boxed_local()).await
+            .boxed_local()
+        });
+        coordinator.exclusive(job).await
     }
 
     /// POST /_matrix/client/v3/refresh — the server rotates the refresh token;

@@ -83,6 +83,8 @@ test("warnings, verification states and delegated mode have no axe violations", 
   }
   // The identity warning.
   await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+  // The page pins the identity it first sees once it has checked the keys.
+  await expect(page.getByTestId("device-tile-VERIFIED").getByTestId("device-metadata-isVerified")).toHaveText("Verified");
   await uploadCrossSigning(env.hsBase, account.logins.UNSIGNED, { password: account.password });
   await page.reload();
   await expect(page.getByTestId("identity-changed-warning")).toBeVisible();
