@@ -38,6 +38,16 @@ pub async fn get_versions(homeserver: &Homeserver) -> Result<Versions, ApiError>
         .await
 }
 
+/// GET /_matrix/client/versions as the signed-in account: Synapse reports
+/// experimental features switched on per user (MSC3881 push toggles) only
+/// to authenticated calls, and the anonymous answer may be cached for ten
+/// minutes.
+pub async fn get_account_versions(client: &MatrixClient) -> Result<Versions, ApiError> {
+    client
+        .request(Method::Get, "/_matrix/client/versions", None)
+        .await
+}
+
 async fn check_base_url(base_url: &str) -> Result<(Homeserver, Versions), DiscoveryError> {
     let homeserver = Homeserver::new(base_url);
     match get_versions(&homeserver).await {

@@ -11,7 +11,9 @@ import {
   storedLogin,
   test,
 } from "./fixtures.mjs";
-import { listDevices, matrixCall } from "../support/synapse.mjs";
+import path from "node:path";
+import { listDevices, loginDevice, matrixCall, registerUser, startSynapse } from "../support/synapse.mjs";
+import { RUN_DIR } from "../support/global-setup.mjs";
 
 async function open(page, env, sessions) {
   const account = await createAccount(env.hsBase, sessions);
@@ -293,5 +295,54 @@ test.describe("push notifications", () => {
     );
     await expect(toggle).toBeChecked();
     await expect(toggle).toBeEnabled();
+  });
+});
+
+test.describe("on a server where push toggles (MSC3881) are switched on per user", () => {
+  let hs;
+  test.beforeAll(async () => {
+    hs = await startSynapse({
+      dataDir: path.join(RUN_DIR, `synapse-msc3881-${process.pid}`),
+      overrides: { experimental_features: { msc3881_enabled: false, msc3391_enabled: true, msc3890_enabled: true } },
+    });
+  });
+  test.afterAll(async () => {
+    await hs?.stop();
+  });
+
+  test("a session's pusher gets its toggle once the account has the feature", async ({ page, env }) => {
+    const account = await createAccount(hs.base, [{ id: "PHONE", name: "Pixel 8" }, { id: "WEB", name: "Element Web" }]);
+    const pushkey = await createPusher(hs.base, account.logins.PHONE);
+    const type = "org.matrix.msc3890.local_notification_settings.WEB";
+    await putAccountData(hs.base, account.logins.WEB, type, { is_silenced: true });
+    await signIn(page, { appUrl: env.appUrl, homeserver: hs.base, ...account });
+    // Without the feature the server does not say which session a pusher
+    // belongs to: no toggle for the phone, but local settings still work.
+    await page.getByTestId("device-toggle-details-PHONE").click();
+    await expect(page.getByTestId("device-detail-PHONE").getByTestId("device-detail-push-notification")).toHaveCount(0);
+    await page.getByTestId("device-toggle-details-WEB").click();
+    await expect(
+      page.getByTestId("device-detail-WEB").getByTestId("device-detail-push-notification-checkbox"),
+    ).not.toBeChecked();
+
+    // An admin switches MSC3881 on for this account only; the anonymous
+    // /versions still says no, the account's own /versions says yes.
+    await registerUser(hs.base, "admin", "admin password", { admin: true });
+    const admin = await loginDevice(hs.base, "admin", "admin password");
+    await matrixCall(hs.base, "PUT", `/_synapse/admin/v1/experimental_features/${encodeURIComponent(account.userId)}`, {
+      token: admin.accessToken,
+      body: { features: { msc3881: true } },
+    });
+    await page.reload();
+    await page.getByTestId("device-toggle-details-PHONE").click();
+    const toggle = page.getByTestId("device-detail-PHONE").getByTestId("device-detail-push-notification-checkbox");
+    await expect(toggle).toBeChecked();
+    await expect(toggle).toBeEnabled();
+    await toggle.click();
+    await expect(toggle).not.toBeChecked();
+    await eventually(async () => {
+      const p = (await getPushers(hs.base, account.logins.WEB.accessToken)).find((x) => x.pushkey === pushkey);
+      return p && p["org.matrix.msc3881.enabled"] === false;
+    });
   });
 });

@@ -245,7 +245,7 @@ impl SessionsStore {
                     keys::query_own_keys(&client),
                     push::list_pushers(&client),
                     account_data::sync(&client, None, 0),
-                    auth::get_versions(client.homeserver()),
+                    auth::get_account_versions(&client),
                 ),
                 auth::get_auth_metadata(client.homeserver()),
             )
