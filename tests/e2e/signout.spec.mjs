@@ -2,6 +2,7 @@
 // re-authentication Synapse asks for.
 import { createAccount, expect, listedSessionIds, signIn, storedLogin, test } from "./fixtures.mjs";
 import { listDevices, loginDevice, matrixCall } from "../support/synapse.mjs";
+import { startApprovalStageProxy } from "../support/approval-stage-proxy.mjs";
 
 /** The account's sessions as the server lists them (asked by a short-lived helper session). */
 async function serverIds(env, account) {
@@ -213,4 +214,29 @@ test("a server that refuses /delete_devices explains where sessions are managed"
   await expect(page.getByTestId("device-tile-PHONE")).toBeVisible();
   await dialog.getByTestId("dialog-cancel-button").click();
   await expect(page.getByRole("dialog")).toHaveCount(0);
+});
+
+test("a stage this page has no form for runs on the server's own page", async ({ page, env }) => {
+  const account = await createAccount(env.hsBase, [{ id: "OLD", name: "Old laptop" }, { id: "PHONE", name: "Pixel 8" }]);
+  const proxy = await startApprovalStageProxy(env.hsBase, account);
+  try {
+    await signIn(page, { appUrl: env.appUrl, homeserver: proxy.base, ...account });
+    await page.getByTestId("device-toggle-details-OLD").click();
+    await page.getByTestId("device-detail-OLD").getByTestId("device-detail-sign-out-cta").click();
+    await page.getByRole("dialog", { name: "Sign out" }).getByTestId("dialog-primary-button").click();
+    const dialog = page.getByRole("dialog", { name: "Confirm your identity" });
+    await expect(dialog).toContainText("Your homeserver confirms your identity on its own page, which opens in a new window.");
+    const popupPromise = page.waitForEvent("popup");
+    await dialog.getByRole("button", { name: "Start authentication" }).click();
+    const popup = await popupPromise;
+    await expect(popup.getByRole("heading", { name: "Approve this request" })).toBeVisible();
+    await popup.getByRole("button", { name: "Approve" }).click();
+    // The page's "authDone" is enough: no further click here.
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(page.getByTestId("device-tile-OLD")).toHaveCount(0);
+    await expect(page.getByTestId("device-tile-PHONE")).toBeVisible();
+    expect(await serverIds(env, account)).not.toContain("OLD");
+  } finally {
+    await proxy.close();
+  }
 });
