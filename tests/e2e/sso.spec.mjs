@@ -2,7 +2,8 @@
 // fake CAS identity provider on loopback. Password sign-in is off on this
 // server, so its accounts can only prove who they are through SSO.
 import path from "node:path";
-import { expect, storedLogin, test, uniqueName } from "./fixtures.mjs";
+import fs from "node:fs";
+import { createAccount, expect, storedLogin, test, uniqueName } from "./fixtures.mjs";
 import { ROOT, listDevices, startSynapse } from "../support/synapse.mjs";
 import { portalPage, startStaticServer } from "../support/static-server.mjs";
 import { casSynapseOverrides, startFakeCas } from "../support/fake-cas.mjs";
@@ -152,4 +153,61 @@ test("inside a portal's frame, single sign-on runs in a popup", async ({ page, e
     await app.close();
     await portal.close();
   }
+});
+
+test.describe("identity provider icons", () => {
+  let iconHs;
+  test.beforeAll(async () => {
+    iconHs = await startSynapse({
+      dataDir: path.join(RUN_DIR, `synapse-sso-icons-${process.pid}`),
+      // Icons are fetched before sign-in, so without a token: only media
+      // stored without authenticated media can be shown at all.
+      overrides: { ...casSynapseOverrides(cas.base), enable_authenticated_media: false },
+    });
+  });
+  test.afterAll(async () => {
+    await iconHs?.stop();
+  });
+
+  async function useIcon(mxc) {
+    const config = JSON.parse(fs.readFileSync(iconHs.configPath, "utf8"));
+    config.cas_config.idp_icon = mxc;
+    fs.writeFileSync(iconHs.configPath, JSON.stringify(config, null, 2));
+    await iconHs.restart();
+  }
+
+  async function ssoButton(page, env) {
+    await page.goto(env.appUrl);
+    await page.getByLabel("Homeserver").fill(iconHs.base);
+    await page.getByLabel("Homeserver").blur();
+    const button = page.getByRole("button", { name: "Continue with Example CAS" });
+    await expect(button).toBeVisible();
+    return button;
+  }
+
+  test("the provider's icon is on its button, and left out when it cannot be loaded", async ({ page, env }) => {
+    const account = await createAccount(iconHs.base, [{ id: "UPLOADER", name: "uploader" }]);
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const upload = await fetch(`${iconHs.base}/_matrix/media/v3/upload?filename=icon.png`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${account.logins.UPLOADER.accessToken}`, "Content-Type": "image/png" },
+      body: png,
+    });
+    const { content_uri: mxc } = await upload.json();
+    expect(mxc).toMatch(/^mxc:\/\//);
+    await useIcon(mxc);
+    let button = await ssoButton(page, env);
+    const icon = button.locator("img");
+    await expect.poll(() => icon.evaluate((img) => img.complete && img.naturalWidth)).toBe(1);
+    await expect(icon).toHaveAttribute("alt", "");
+
+    // An icon the server cannot deliver leaves a plain button, not a broken image.
+    await useIcon("mxc://localhost/NoSuchIcon");
+    button = await ssoButton(page, env);
+    await expect(button.locator("img")).toHaveCount(0);
+    await expect(button).toHaveText("Continue with Example CAS");
+  });
 });
