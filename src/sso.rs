@@ -69,18 +69,17 @@ pub fn take_return() -> Option<SsoReturn> {
     if in_popup {
         browser::replace_query_param(POPUP_PARAM, None);
     }
-    if let (Some(token), true) = (&token, in_popup) {
-        if let Some(opener) = web_sys::window().and_then(|w| w.opener().ok()) {
-            if !opener.is_null() {
-                let message = JsValue::from_str(&format!("{MESSAGE_PREFIX}{token}"));
-                let target = web_sys::Window::from(opener);
-                let _ = target.post_message(&message, &own_origin());
-                if let Some(w) = web_sys::window() {
-                    let _ = w.close();
-                }
-                return None;
-            }
+    if let (Some(token), true) = (&token, in_popup)
+        && let Some(opener) = web_sys::window().and_then(|w| w.opener().ok())
+        && !opener.is_null()
+    {
+        let message = JsValue::from_str(&format!("{MESSAGE_PREFIX}{token}"));
+        let target = web_sys::Window::from(opener);
+        let _ = target.post_message(&message, &own_origin());
+        if let Some(w) = web_sys::window() {
+            let _ = w.close();
         }
+        return None;
     }
     let storage = session_storage();
     let pending = storage.as_ref().and_then(|s| s.get_item(PENDING_KEY).ok().flatten());

@@ -239,10 +239,10 @@ impl MatrixClient {
         if due {
             let used = self.tokens().access_token;
             // A failed early refresh is not fatal: the token may still work.
-            if let Err(err) = self.refresh(&used).await {
-                if self.is_fatal_refresh_error(&err) {
-                    return Err(err);
-                }
+            if let Err(err) = self.refresh(&used).await
+                && self.is_fatal_refresh_error(&err)
+            {
+                return Err(err);
             }
         }
         let used = self.tokens().access_token;

@@ -133,10 +133,10 @@ fn uia_state(body: &Value) -> Option<UiaState> {
 /// wrongly typed fields are ignored rather than hiding the status.
 pub fn error_from_response(status: u16, body: &str) -> ApiError {
     let json: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    if status == 401 {
-        if let Some(state) = uia_state(&json) {
-            return ApiError::AuthRequired(state);
-        }
+    if status == 401
+        && let Some(state) = uia_state(&json)
+    {
+        return ApiError::AuthRequired(state);
     }
     let errcode = str_field(&json, "errcode");
     let message = str_field(&json, "error");

@@ -65,20 +65,19 @@ pub fn OptionsMenu(
             .collect()
     };
     let focus_button = move || {
-        if let Some(root) = root.try_get_untracked().flatten() {
-            if let Ok(Some(button)) = root.query_selector("button[aria-haspopup]") {
-                if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
-                    let _ = button.focus();
-                }
-            }
+        if let Some(root) = root.try_get_untracked().flatten()
+            && let Ok(Some(button)) = root.query_selector("button[aria-haspopup]")
+            && let Ok(button) = button.dyn_into::<web_sys::HtmlElement>()
+        {
+            let _ = button.focus();
         }
     };
     // Focus the first item when the menu opens.
     Effect::new(move |_| {
-        if is_open.get() {
-            if let Some(first) = menu_items().first() {
-                let _ = first.focus();
-            }
+        if is_open.get()
+            && let Some(first) = menu_items().first()
+        {
+            let _ = first.focus();
         }
     });
     let on_keydown = move |ev: web_sys::KeyboardEvent| {

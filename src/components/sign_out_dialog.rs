@@ -37,10 +37,10 @@ pub fn SignOutDialog(
     let password_ref = NodeRef::<Input>::new();
     // Focus the password field when the server asks for it.
     Effect::new(move |_| {
-        if phase.get() == SignOutPhase::Password {
-            if let Some(input) = password_ref.get() {
-                let _ = input.focus();
-            }
+        if phase.get() == SignOutPhase::Password
+            && let Some(input) = password_ref.get()
+        {
+            let _ = input.focus();
         }
     });
     let title = move || match phase.get() {

@@ -186,10 +186,10 @@ pub fn LoginPage() -> impl IntoView {
         }
         let user = username.get_untracked().trim().to_string();
         let pass = password.get_untracked();
-        if homeserver_input.get_untracked().trim().is_empty() {
-            if let Some(server_name) = server_of_user_id(&user) {
-                homeserver_input.set(server_name.to_string());
-            }
+        if homeserver_input.get_untracked().trim().is_empty()
+            && let Some(server_name) = server_of_user_id(&user)
+        {
+            homeserver_input.set(server_name.to_string());
         }
         let input = homeserver_input.get_untracked();
         if user.is_empty() || pass.is_empty() {

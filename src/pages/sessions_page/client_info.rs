@@ -128,10 +128,10 @@ fn tidy(client: MatrixClient, brand: String, data: &SessionAccountData, existing
         } else {
             current.is_some()
         };
-        if needs_write {
-            if let Err(err) = set_own_entry(&client, &brand, wanted).await {
-                web_sys::console::warn_1(&format!("client information not updated: {err}").into());
-            }
+        if needs_write
+            && let Err(err) = set_own_entry(&client, &brand, wanted).await
+        {
+            web_sys::console::warn_1(&format!("client information not updated: {err}").into());
         }
         for kind in stale {
             if let Err(err) = account_data::put_account_data(&client, &kind, &json!({})).await {
