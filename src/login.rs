@@ -221,6 +221,7 @@ fn tokens_of(stored: &StoredLogin) -> Tokens {
 
 /// Token refresh across the tabs of this browser: local storage holds the
 /// newest tokens, and the Web Locks API lets one tab refresh at a time.
+#[derive(Clone)]
 struct TabCoordinator {
     user_id: String,
     device_id: String,
@@ -247,7 +248,7 @@ impl TabCoordinator {
 
 impl RefreshCoordinator for TabCoordinator {
     fn newer_tokens(&self, used: &str, waited: bool) -> LocalBoxFuture<'static, Option<Tokens>> {
-        let this = TabCoordinator { user_id: self.user_id.clone(), device_id: self.device_id.clone() };
+        let this = self.clone();
         let used = used.to_string();
         async move {
             if let Some(tokens) = this.newer_than(&used) {

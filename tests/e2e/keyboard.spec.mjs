@@ -11,13 +11,8 @@ async function tabTo(page, target, { back = false, max = 80 } = {}) {
   throw new Error(`could not reach ${target} with the keyboard`);
 }
 
-test("sign in, filter, select two, sign out with re-auth and rename, without a mouse", async ({ page, env }) => {
-  const account = await createAccount(env.hsBase, [
-    { id: "ONE", name: "first" },
-    { id: "TWO", name: "second" },
-    { id: "THREE", name: "third" },
-  ]);
-  await page.goto(env.appUrl);
+/** Fills the sign-in form from the Homeserver field on, and presses Enter. */
+async function typeSignIn(page, env, account) {
   await tabTo(page, page.getByLabel("Homeserver"));
   await page.keyboard.type(env.hsBase);
   await tabTo(page, page.getByLabel("Username"));
@@ -25,6 +20,16 @@ test("sign in, filter, select two, sign out with re-auth and rename, without a m
   await tabTo(page, page.getByLabel("Password"));
   await page.keyboard.type(account.password);
   await page.keyboard.press("Enter");
+}
+
+test("sign in, filter, select two, sign out with re-auth and rename, without a mouse", async ({ page, env }) => {
+  const account = await createAccount(env.hsBase, [
+    { id: "ONE", name: "first" },
+    { id: "TWO", name: "second" },
+    { id: "THREE", name: "third" },
+  ]);
+  await page.goto(env.appUrl);
+  await typeSignIn(page, env, account);
   await expect(page.getByTestId("device-tile-THREE")).toBeVisible();
 
   // Filter through the menu: Enter opens it, End picks the last entry.
@@ -104,12 +109,7 @@ test("focus is visible on every control", async ({ page, env }) => {
       return s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2;
     });
   expect(await outline()).toBe(true);
-  await page.keyboard.type(env.hsBase);
-  await tabTo(page, page.getByLabel("Username"));
-  await page.keyboard.type(account.username);
-  await tabTo(page, page.getByLabel("Password"));
-  await page.keyboard.type(account.password);
-  await page.keyboard.press("Enter");
+  await typeSignIn(page, env, account);
   await expect(page.getByTestId("device-tile-ONE")).toBeVisible();
   // Walk through every focusable element of the page.
   const seen = new Set();

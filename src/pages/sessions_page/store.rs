@@ -296,9 +296,8 @@ impl SessionsStore {
                 Err(err) => problems.push(part("sessions.part.features", &err)),
             }
             let failed = match devices {
-                Ok(mut list) => {
-                    sort_sessions(&mut list);
-                    store.devices.set(Some(list));
+                Ok(list) => {
+                    store.set_devices(list);
                     store.load_error.set(None);
                     let partial = !problems.is_empty();
                     store.partial_errors.set(problems);
@@ -373,10 +372,7 @@ impl SessionsStore {
                 Err(err) => failure = Some(err),
             }
             match devices {
-                Ok(mut list) => {
-                    sort_sessions(&mut list);
-                    store.devices.set(Some(list));
-                }
+                Ok(list) => store.set_devices(list),
                 Err(err) => failure = Some(err),
             }
             match pushers {
@@ -462,14 +458,13 @@ impl SessionsStore {
         store.own_changes.set_value(expected - 1);
         let client = store.client();
         spawn_local(async move {
-            let Ok(mut fresh) = devices::list_devices(&client).await else {
+            let Ok(fresh) = devices::list_devices(&client).await else {
                 store.reload_devices();
                 return;
             };
             if !store.is_alive() {
                 return;
             }
-            sort_sessions(&mut fresh);
             let same_sessions = store.devices.with_untracked(|known| {
                 let mut ids: Vec<&str> = known.iter().flatten().map(|d| d.device_id.as_str()).collect();
                 let mut fresh_ids: Vec<&str> = fresh.iter().map(|d| d.device_id.as_str()).collect();
@@ -478,11 +473,17 @@ impl SessionsStore {
                 ids == fresh_ids
             });
             if same_sessions {
-                store.devices.set(Some(fresh));
+                store.set_devices(fresh);
             } else {
                 store.reload_devices();
             }
         });
+    }
+
+    /// A fresh session list from the server, in the page's order.
+    fn set_devices(&self, mut list: Vec<Device>) {
+        sort_sessions(&mut list);
+        self.devices.set(Some(list));
     }
 
     /// Records a change this page made (see `on_device_list_changed`).
