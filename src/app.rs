@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use crate::login::LoginCtx;
+use crate::web::login::LoginCtx;
 use crate::model::config::AppConfig;
-use crate::sso::SsoReturn;
+use crate::web::sso::SsoReturn;
 use crate::pages::login_page::LoginPage;
 use crate::pages::sessions_page::SessionsPage;
 
@@ -27,7 +27,7 @@ impl SsoReturnCtx {
 #[component]
 pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&crate::i18n::t_with("app.title", &[("brand", &config.brand)]));
+        document.set_title(&crate::web::i18n::t_with("app.title", &[("brand", &config.brand)]));
     }
     provide_context(ConfigCtx(config));
     provide_context(SsoReturnCtx(StoredValue::new(sso_return)));

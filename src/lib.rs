@@ -3,16 +3,10 @@
 
 pub mod api;
 pub mod app;
-pub mod browser;
-pub mod embed;
 pub mod components;
-pub mod format;
-pub mod i18n;
-pub mod login;
 pub mod model;
 pub mod pages;
-pub mod sso;
-pub mod startup;
+pub mod web;
 
 pub use app::App;
 

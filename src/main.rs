@@ -1,3 +1,3 @@
 fn main() {
-    matrix_sessions::startup::start();
+    matrix_sessions::web::startup::start();
 }

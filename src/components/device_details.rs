@@ -1,10 +1,10 @@
 use leptos::prelude::*;
-use crate::i18n::t;
+use crate::web::i18n::t;
 use stylers::style_sheet;
 
 use crate::components::device_heading::{DeviceHeading, RenameStatus};
 use crate::components::verification_card::VerificationCard;
-use crate::format;
+use crate::web::format;
 use crate::model::sessions::SessionRow;
 
 /// Where a push-notification change stands, as the page reports it.

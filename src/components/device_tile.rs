@@ -1,8 +1,8 @@
 use leptos::prelude::*;
-use crate::i18n::{t, t_with};
+use crate::web::i18n::{t, t_with};
 use stylers::style_sheet;
 
-use crate::format;
+use crate::web::format;
 use crate::model::sessions::SessionRow;
 use crate::model::trust::Trust;
 

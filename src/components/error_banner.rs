@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use crate::i18n::{t, t_count};
+use crate::web::i18n::{t, t_count};
 
 /// A failed load: what went wrong, when it is tried again by itself, and a
 /// button to try now.

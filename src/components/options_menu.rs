@@ -1,6 +1,6 @@
 use leptos::html::Div;
 use leptos::prelude::*;
-use crate::i18n::t;
+use crate::web::i18n::t;
 use stylers::style_sheet;
 use wasm_bindgen::JsCast;
 

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use crate::i18n::{t, t_count, t_with};
+use crate::web::i18n::{t, t_count, t_with};
 use stylers::style_sheet;
 
 use crate::components::device_details::{DeviceDetails, SessionActions};

@@ -1,6 +1,6 @@
 use leptos::html::Input;
 use leptos::prelude::*;
-use crate::i18n::{t, t_count};
+use crate::web::i18n::{t, t_count};
 
 use crate::components::modal::Modal;
 

@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use crate::i18n::t;
+use crate::web::i18n::t;
 use stylers::style_sheet;
 
 use crate::model::trust::Trust;

@@ -46,8 +46,8 @@ pub fn placeholders(template: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    const EN: &str = include_str!("../i18n/en.json");
-    const DE: &str = include_str!("../i18n/de.json");
+    const EN: &str = include_str!("../web/i18n/en.json");
+    const DE: &str = include_str!("../web/i18n/de.json");
 
     #[test]
     fn fills_placeholders() {

@@ -6,13 +6,13 @@ use crate::api::auth::{get_login_flows, login_with_password, login_with_token, r
 use crate::api::types::{LoginFlows, mxc_to_http};
 use crate::api::{ApiError, Homeserver};
 use crate::app::{ConfigCtx, SsoReturnCtx};
-use crate::browser;
+use crate::web::browser;
 use crate::components::sso_buttons::{SsoButtons, SsoChoice};
-use crate::i18n::{self, t, t_with};
-use crate::login::LoginCtx;
+use crate::web::i18n::{self, t, t_with};
+use crate::web::login::LoginCtx;
 use crate::model::homeserver::server_of_user_id;
 use crate::model::user_agent::browser_and_os;
-use crate::sso::{self, SsoReturn};
+use crate::web::sso::{self, SsoReturn};
 
 /// What is known about the homeserver typed in the form.
 #[derive(Clone, Debug)]

@@ -9,8 +9,8 @@ use leptos::task::spawn_local;
 use serde_json::json;
 
 use crate::api::{ApiError, MatrixClient, account_data};
-use crate::browser;
-use crate::i18n::{self, t_with};
+use crate::web::browser;
+use crate::web::i18n::{self, t_with};
 use crate::model::account_data::{CLIENT_INFO_PREFIX, SessionAccountData, own_client_info};
 
 use super::store::SessionsStore;

@@ -12,7 +12,7 @@ use crate::api::types::AccountDataEvent;
 use crate::api::{ApiError, account_data, devices, push};
 use crate::components::device_details::PushStatus;
 use crate::components::device_heading::RenameStatus;
-use crate::i18n::{self, t, t_with};
+use crate::web::i18n::{self, t, t_with};
 use crate::model::push::PushTarget;
 use crate::model::sessions::SessionRow;
 

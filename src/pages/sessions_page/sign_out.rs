@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use crate::api::error::UiaState;
 use crate::api::{ApiError, auth, devices};
 use crate::components::sign_out_dialog::SignOutPhase;
-use crate::i18n::{self, t, t_with};
-use crate::login::LoginCtx;
+use crate::web::i18n::{self, t, t_with};
+use crate::web::login::LoginCtx;
 use crate::model::uia::{self, UiaStep};
 
 use super::store::SessionsStore;

@@ -14,8 +14,8 @@ use crate::api::ApiError;
 use crate::api::client::{Account, ClientEvent, LockedJob, RefreshCoordinator, SignedOutReason, Tokens};
 use crate::api::types::LoginResponse;
 use crate::api::{Homeserver, MatrixClient};
-use crate::browser;
-use crate::i18n;
+use crate::web::browser;
+use crate::web::i18n;
 use crate::model::stored_login::{STORAGE_KEY, StoredLogin, StoredLoginError, parse_stored_login};
 
 /// Remembered so the sign-in form can offer the last homeserver again; it
@@ -74,7 +74,7 @@ impl LoginCtx {
             (Some(_), None) => {
                 self.active.set(None);
                 self.notice.set(Some(i18n::t("login.notice.other_tab")));
-                crate::embed::signed_out();
+                crate::web::embed::signed_out();
             }
             (None, Some(stored)) => self.activate(stored),
             (Some(client), Some(stored)) => {
@@ -94,7 +94,7 @@ impl LoginCtx {
 
     fn activate(&self, stored: StoredLogin) {
         let ctx = *self;
-        crate::embed::signed_in(&stored.user_id);
+        crate::web::embed::signed_in(&stored.user_id);
         let coordinator = Rc::new(TabCoordinator {
             user_id: stored.user_id.clone(),
             device_id: stored.device_id.clone(),
@@ -183,7 +183,7 @@ impl LoginCtx {
         }
         self.notice.try_set(notice);
         self.active.try_set(None);
-        crate::embed::signed_out();
+        crate::web::embed::signed_out();
     }
 
     pub fn is_signed_in(&self) -> bool {

@@ -1,4 +1,4 @@
-//! The page's language: texts from the translation files in `src/i18n/`
+//! The page's language: texts from the translation files in `src/web/i18n/`
 //! (English and German), plural forms chosen by the browser's
 //! `Intl.PluralRules`, dates formatted by `Intl.DateTimeFormat` (in
 //! `format.rs`). The language comes from `config.json` or the browser.

@@ -23,7 +23,7 @@ pub fn init(parent_origin: Option<String>) {
 /// The parent window and its origin, when framed and configured.
 fn target() -> Option<(web_sys::Window, String)> {
     let origin = PARENT_ORIGIN.with(|o| o.borrow().clone())?;
-    if !crate::sso::is_framed() {
+    if !crate::web::sso::is_framed() {
         return None;
     }
     let parent = web_sys::window()?.parent().ok().flatten()?;

@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api::Homeserver;
 use crate::api::auth::sso_redirect_url;
-use crate::browser;
+use crate::web::browser;
 
 /// sessionStorage key: the homeserver of a sign-in that left for the
 /// identity provider. Per tab, gone with the tab.

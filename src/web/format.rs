@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use wasm_bindgen::JsValue;
 
-use crate::browser;
-use crate::i18n;
+use crate::web::browser;
+use crate::web::i18n;
 use crate::model::time::{ActivityLabel, activity_label, full_date_english};
 
 fn options(fields: &[(&str, &str)]) -> js_sys::Object {

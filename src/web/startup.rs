@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::http::{self, Method};
 use crate::app::App;
-use crate::i18n;
+use crate::web::i18n;
 use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
 
 /// Replaces a frozen page with a message when the app panics: a WebAssembly
@@ -92,12 +92,12 @@ fn ConfigErrorPage(error: ConfigError) -> impl IntoView {
 
 /// Loads the configuration and mounts the app (or the configuration error).
 pub fn start() {
-    crate::browser::mark("sm:app-started");
+    crate::web::browser::mark("sm:app-started");
     install_panic_screen();
     // Leptos sets up its own executor when mounting; until then, use the
     // browser's microtask queue directly.
     // Before anything else: a sign-in token must not stay in the address.
-    let sso_return = crate::sso::take_return();
+    let sso_return = crate::web::sso::take_return();
     // The browser's language until config.json may choose another.
     i18n::init(None);
     wasm_bindgen_futures::spawn_local(async move {
@@ -105,7 +105,7 @@ pub fn start() {
             Ok(config) => {
                 i18n::init(config.language.as_deref());
                 apply_theme(&config);
-                crate::embed::init(config.embed_parent_origin.clone());
+                crate::web::embed::init(config.embed_parent_origin.clone());
                 leptos::mount::mount_to_body(move || view! { <App config=config sso_return=sso_return/> })
             }
             Err(error) => {
