@@ -5,8 +5,10 @@
 //     hashed file with an integrity hash (a strict CSP forbids inline script);
 //  3. a CSP <meta> goes first in <head>. `connect-src` names where the page
 //     may send requests: set CSP_CONNECT_SRC at build time to pin your
-//     homeserver (default: any https server, and http on loopback for
-//     development).
+//     homeserver (default: any https server). Plain http to loopback
+//     (a local Synapse) is allowed only when CSP_ALLOW_LOOPBACK=1, as the
+//     demo, benchmark and test builds set it; a production build never
+//     talks to servers on the visitor's own machine.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -36,13 +38,13 @@ html = html.replace(inline[0], `<script type="module" src="./${loaderName}" inte
 
 // 3. The policy.
 // CSP sources cannot name IPv6 literals; localhost covers ::1 by name.
-const loopback = "http://localhost:* http://127.0.0.1:*";
-const connect = process.env.CSP_CONNECT_SRC || `'self' https: ${loopback}`;
+const loopback = process.env.CSP_ALLOW_LOOPBACK === "1" ? " http://localhost:* http://127.0.0.1:*" : "";
+const connect = process.env.CSP_CONNECT_SRC ? `${process.env.CSP_CONNECT_SRC}${loopback}` : `'self' https:${loopback}`;
 const policy = [
   "default-src 'none'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
-  `img-src 'self' data: https: ${loopback}`,
+  `img-src 'self' data: https:${loopback}`,
   `connect-src ${connect}`,
   "object-src 'none'",
   "base-uri 'none'",

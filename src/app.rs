@@ -29,9 +29,19 @@ pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         document.set_title(&crate::web::i18n::t_with("app.title", &[("brand", &config.brand)]));
     }
+    if sso_return == Some(SsoReturn::HandedOver) {
+        // This is the sign-in popup of a framed page, which closes it.
+        return view! {
+            <main class="sm-handover" data-testid="sso-handed-over">
+                <p>{crate::web::i18n::t("login.sso_handed_over")}</p>
+            </main>
+        }
+        .into_any();
+    }
+    let locked = config.lock_homeserver.then(|| config.default_homeserver.clone()).flatten();
     provide_context(ConfigCtx(config));
     provide_context(SsoReturnCtx(StoredValue::new(sso_return)));
-    let login = LoginCtx::restore();
+    let login = LoginCtx::restore(locked);
     provide_context(login);
     view! {
         {move || match login.client() {
@@ -39,4 +49,6 @@ pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
             None => view! { <LoginPage/> }.into_any(),
         }}
     }
+    .into_any()
 }
+

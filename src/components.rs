@@ -15,4 +15,5 @@ pub mod security_recommendations;
 pub mod sign_out_dialog;
 pub mod spinner;
 pub mod sso_buttons;
+pub mod this_browser;
 pub mod verification_card;

@@ -11,8 +11,9 @@ pub mod web;
 pub use app::App;
 
 /// Panics on purpose, so the end-to-end tests can check the crash screen
-/// (the app itself has no reachable panic). Harmless: it only stops the
-/// page it is called in.
+/// (the app itself has no reachable panic). Only in test builds
+/// (`--features test-hooks`).
+#[cfg(feature = "test-hooks")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn __test_panic() {
     panic!("panic requested by a test");

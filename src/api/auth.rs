@@ -21,12 +21,15 @@ pub enum DiscoveryError {
     NotMatrix(String),
     #[error("The homeserver address published by {0} is invalid.")]
     BadWellKnown(String),
+    #[error("{0} redirects to another address. Enter the homeserver's own address.")]
+    Redirected(String),
 }
 
 fn reach_error(target: &str, err: ApiError) -> DiscoveryError {
     match err {
         ApiError::Timeout(s) => DiscoveryError::Timeout(target.to_string(), s),
         ApiError::Network(_) => DiscoveryError::Unreachable(target.to_string()),
+        ApiError::Redirected => DiscoveryError::Redirected(target.to_string()),
         _ => DiscoveryError::NotMatrix(target.to_string()),
     }
 }
@@ -64,14 +67,7 @@ pub async fn resolve_homeserver(input: &str) -> Result<(Homeserver, Versions), D
     match parse_address(input)? {
         HomeserverAddress::BaseUrl(url) => check_base_url(&url).await,
         HomeserverAddress::ServerName { name, well_known_url, fallback_base_url } => {
-            let answer = super::http::send(
-                Method::Get,
-                &well_known_url,
-                None,
-                None,
-                super::http::DEFAULT_TIMEOUT_MS,
-            )
-            .await;
+            let answer = super::http::get_document(&well_known_url, super::http::DEFAULT_TIMEOUT_MS).await;
             match answer {
                 Ok(res) if (200..300).contains(&res.status) => {
                     let base = serde_json::from_str::<WellKnown>(&res.body)

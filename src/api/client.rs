@@ -75,12 +75,24 @@ impl Homeserver {
 
 /// The tokens of a login. `expires_at_ms` is `None` for tokens that do not
 /// expire.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Tokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
     pub expires_at_ms: Option<u64>,
     pub lifetime_ms: Option<u64>,
+}
+
+/// Tokens stay out of logs and panic messages.
+impl std::fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"[redacted]")
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("lifetime_ms", &self.lifetime_ms)
+            .finish()
+    }
 }
 
 impl Tokens {
@@ -429,6 +441,12 @@ mod tests {
     fn tokens_without_expiry_or_refresh_token_are_never_refreshed_early() {
         assert!(!tokens(None, None, true).refresh_due(u64::MAX));
         assert!(!tokens(Some(1), Some(1), false).refresh_due(u64::MAX));
+    }
+
+    #[test]
+    fn debug_output_hides_the_tokens() {
+        let text = format!("{:?}", tokens(Some(1), Some(1), true));
+        assert_eq!(text, r#"Tokens { access_token: "[redacted]", refresh_token: Some("[redacted]"), expires_at_ms: Some(1), lifetime_ms: Some(1) }"#);
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub enum ApiError {
     /// An answer larger than the page accepts (protects the page's memory).
     #[error("The homeserver's answer was too large (over {0} MB).")]
     TooLarge(u32),
+    /// The server answered with a redirect, which is not followed (it would
+    /// send the request's body, a password or token, elsewhere).
+    #[error("The homeserver answered with a redirect to another address. It was not followed, so nothing was sent there.")]
+    Redirected,
 }
 
 fn rate_limit_text(retry_after_ms: Option<u64>) -> String {

@@ -3,7 +3,7 @@
 //! decoding stays in pure, tested code (`error.rs`).
 
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
-use web_sys::RequestCache;
+use web_sys::{RequestCache, RequestRedirect, ResponseType};
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -30,14 +30,36 @@ pub struct HttpResponse {
     pub body: String,
 }
 
-/// Sends one request. `bearer` becomes the `Authorization` header; a `body`
-/// is sent as JSON. Only CORS-safelisted or Synapse-allowed headers are used.
+/// Sends one request to the homeserver. `bearer` becomes the
+/// `Authorization` header; a `body` is sent as JSON. Only CORS-safelisted or
+/// Synapse-allowed headers are used.
+///
+/// Redirects are not followed: a 307/308 would resend the body — a password,
+/// a refresh token — to another address. One comes back as
+/// `ApiError::Redirected`.
 pub async fn send(
     method: Method,
     url: &str,
     bearer: Option<&str>,
     body: Option<&str>,
     timeout_ms: u32,
+) -> Result<HttpResponse, ApiError> {
+    send_with(method, url, bearer, body, timeout_ms, RequestRedirect::Manual).await
+}
+
+/// `send` for public documents fetched without secrets (`config.json`,
+/// `/.well-known/matrix/client`), where following a redirect is normal.
+pub async fn get_document(url: &str, timeout_ms: u32) -> Result<HttpResponse, ApiError> {
+    send_with(Method::Get, url, None, None, timeout_ms, RequestRedirect::Follow).await
+}
+
+async fn send_with(
+    method: Method,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<&str>,
+    timeout_ms: u32,
+    redirect: RequestRedirect,
 ) -> Result<HttpResponse, ApiError> {
     let controller = web_sys::AbortController::new()
         .map_err(|_| ApiError::Network("the browser refused to start a request".into()))?;
@@ -60,6 +82,7 @@ pub async fn send(
             Method::Delete => GlooMethod::DELETE,
         })
         .abort_signal(Some(&signal))
+        .redirect(redirect)
         // Matrix answers are per user and per moment. Bypassing the HTTP
         // cache also avoids its lock, which makes identical requests from
         // two tabs (the same /sync long-poll) wait for each other.
@@ -83,6 +106,11 @@ pub async fn send(
         None => builder.build().map_err(failed)?,
     };
     let response = request.send().await.map_err(failed)?;
+    // With `redirect: "manual"` a redirect arrives as an opaque answer that
+    // cannot be read: nothing was sent to its target.
+    if response.type_() == ResponseType::Opaqueredirect {
+        return Err(ApiError::Redirected);
+    }
     let status = response.status();
     let body = read_body(&response, MAX_BODY_BYTES).await.map_err(|e| match e {
         BodyError::Js(_) if timed_out.get() => ApiError::Timeout(seconds),

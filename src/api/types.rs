@@ -103,7 +103,7 @@ pub fn mxc_to_http(homeserver_base: &str, mxc: &str) -> Option<String> {
 }
 
 /// `POST /login` with a password.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Serialize)]
 pub struct PasswordLoginRequest<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -111,6 +111,13 @@ pub struct PasswordLoginRequest<'a> {
     pub password: &'a str,
     pub initial_device_display_name: &'a str,
     pub refresh_token: bool,
+}
+
+/// The password stays out of logs and panic messages.
+impl std::fmt::Debug for PasswordLoginRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordLoginRequest").field("identifier", &self.identifier).field("password", &"[redacted]").finish()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -126,7 +133,7 @@ impl<'a> UserIdentifier<'a> {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct LoginResponse {
     pub user_id: String,
     pub access_token: String,
@@ -137,14 +144,30 @@ pub struct LoginResponse {
     pub expires_in_ms: Option<u64>,
 }
 
+impl std::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("user_id", &self.user_id)
+            .field("device_id", &self.device_id)
+            .field("access_token", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
 /// `POST /refresh`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Deserialize)]
 pub struct RefreshResponse {
     pub access_token: String,
     #[serde(default)]
     pub refresh_token: Option<String>,
     #[serde(default)]
     pub expires_in_ms: Option<u64>,
+}
+
+impl std::fmt::Debug for RefreshResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshResponse").field("expires_in_ms", &self.expires_in_ms).finish_non_exhaustive()
+    }
 }
 
 /// An answer that only has to be a JSON object (usually `{}`); its fields,

@@ -8,15 +8,23 @@ use crate::components::modal::Modal;
 #[component]
 pub fn ConfirmDialog(
     #[prop(into)] is_open: Signal<bool>,
-    #[prop(into)] title: String,
+    #[prop(into)] title: Signal<String>,
     #[prop(into)] message: Signal<String>,
-    #[prop(into)] confirm_label: String,
+    #[prop(into)] confirm_label: Signal<String>,
     /// True while the confirmed action runs: buttons are disabled.
     #[prop(into)]
     is_pending: Signal<bool>,
     #[prop(into)] error: Signal<Option<String>>,
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
+    /// Element ids that take focus after the dialog when its opener is gone.
+    #[prop(optional)]
+    return_focus_to: &'static [&'static str],
+    /// A way out offered after a failure (e.g. "Remove from this browser
+    /// anyway"), with its explanation; `None` shows nothing.
+    #[prop(optional, into)]
+    fallback: Signal<Option<(String, String)>>,
+    #[prop(optional)] on_fallback: Option<Callback<()>>,
 ) -> impl IntoView {
     view! {
         <Modal
@@ -25,11 +33,29 @@ pub fn ConfirmDialog(
             testid="confirm-dialog"
             can_cancel=Signal::derive(move || !is_pending.get())
             on_cancel=on_cancel
+            return_focus_to=return_focus_to
         >
-            <h2 class="sm-dialog__title" id="confirm-dialog-title">{title}</h2>
+            <h2 class="sm-dialog__title" id="confirm-dialog-title">{move || title.get()}</h2>
             <p class="sm-dialog__text">{move || message.get()}</p>
             {move || error.get().map(|e| view! {
                 <p class="sm-alert" role="alert" data-testid="dialog-error">{e}</p>
+            })}
+            {move || fallback.get().map(|(label, text)| view! {
+                <div class="sm-dialog__fallback">
+                    <p class="sm-dialog__text">{text}</p>
+                    <button
+                        class="sm-button sm-button--secondary"
+                        data-testid="dialog-fallback-button"
+                        disabled=move || is_pending.get()
+                        on:click=move |_| {
+                            if let Some(cb) = on_fallback {
+                                cb.run(());
+                            }
+                        }
+                    >
+                        {label}
+                    </button>
+                </div>
             })}
             <div class="sm-dialog__buttons">
                 <button
@@ -49,7 +75,7 @@ pub fn ConfirmDialog(
                     <Show when=move || is_pending.get()>
                         <span class="sm-spinner" aria-hidden="true"></span>
                     </Show>
-                    {confirm_label}
+                    {move || confirm_label.get()}
                 </button>
             </div>
         </Modal>

@@ -5,6 +5,7 @@ use stylers::style_sheet;
 use crate::components::device_heading::{DeviceHeading, RenameStatus};
 use crate::components::verification_card::VerificationCard;
 use crate::web::format;
+use crate::model::account_management::ManagedAt;
 use crate::model::sessions::SessionRow;
 
 /// Where a push-notification change stands, as the page reports it.
@@ -27,9 +28,9 @@ pub struct SessionActions {
     pub on_sign_out: Callback<String>,
     /// Days after which a session counts as inactive (for texts).
     pub inactive_days: u32,
-    /// Where another session is managed when the server delegates
-    /// authentication (then it is signed out there, not here).
-    pub manage_url: Callback<String, Option<String>>,
+    /// Where a session is signed out: here, or at the account provider when
+    /// the server delegates authentication.
+    pub managed_at: Callback<String, ManagedAt>,
 }
 
 /// The expanded panel of a session: heading with rename, Session details,
@@ -63,9 +64,9 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
         Callback::new(move |_| actions.on_sign_out.run(id.clone()))
     };
     let is_current = row.with_untracked(|r| r.is_current);
-    let manage_url = {
+    let managed_at = {
         let id = id.clone();
-        move || if is_current { None } else { actions.manage_url.run(id.clone()) }
+        move || if is_current { ManagedAt::Here } else { actions.managed_at.run(id.clone()) }
     };
     let last_activity = move || row.with(|r| r.device.last_seen_ts).map(format::full_date);
     let ip = move || row.with(|r| r.device.last_seen_ip.clone().filter(|ip| !ip.is_empty()));
@@ -154,8 +155,8 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                 }
             })}
             <div class="section">
-                {move || match manage_url() {
-                    Some(href) => view! { class = class_name,
+                {move || match managed_at() {
+                    ManagedAt::Link(href) => view! { class = class_name,
                         <a
                             class="sm-button sm-button--link"
                             href=href
@@ -167,7 +168,10 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: SessionActi
                         </a>
                         <p class="hint">{t("details.manage_hint")}</p>
                     }.into_any(),
-                    None => view! { class = class_name,
+                    ManagedAt::Unavailable => view! { class = class_name,
+                        <p class="hint" data-testid="device-detail-manage-unavailable">{t("details.manage_unavailable")}</p>
+                    }.into_any(),
+                    ManagedAt::Here => view! { class = class_name,
                         <button
                             class="sm-button sm-button--link sm-button--danger"
                             data-testid="device-detail-sign-out-cta"

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use stylers::style_sheet;
 
 /// A modal dialog on the native `<dialog>`: focus moves into it and returns
-/// afterwards, the rest of the page is inert, Escape cancels (unless busy).
+/// afterwards to what opened it (or, when that is gone, to the first of
+/// `return_focus_to` that exists), the rest of the page is inert, Escape
+/// cancels (unless busy).
 #[component]
 pub fn Modal(
     #[prop(into)] is_open: Signal<bool>,
@@ -14,17 +16,27 @@ pub fn Modal(
     #[prop(into)]
     can_cancel: Signal<bool>,
     on_cancel: Callback<()>,
+    /// Element ids that take focus when the opener is gone.
+    #[prop(optional)]
+    return_focus_to: &'static [&'static str],
     children: Children,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/modal.css");
     let dialog_ref = NodeRef::<Dialog>::new();
+    // The browser's own return of focus fails when the opener was disabled
+    // while the dialog ran (as sign-out buttons are), so the page does it.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
     Effect::new(move |_| {
         let open = is_open.get();
         if let Some(dialog) = dialog_ref.get() {
             if open && !dialog.open() {
+                opener.set_value(focused_element());
                 let _ = dialog.show_modal();
             } else if !open && dialog.open() {
                 dialog.close();
+                let back_to = opener.try_update_value(Option::take).flatten();
+                // After this render: the opener may be enabled again, or gone.
+                request_animation_frame(move || return_focus(back_to, return_focus_to));
             }
         }
     });
@@ -44,5 +56,31 @@ pub fn Modal(
         >
             {children()}
         </dialog>
+    }
+}
+
+fn focused_element() -> Option<web_sys::HtmlElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.active_element()?.dyn_into::<web_sys::HtmlElement>().ok()
+}
+
+/// Focuses `opener` if it is still in the page and can take focus, else the
+/// first fallback that exists.
+fn return_focus(opener: Option<web_sys::HtmlElement>, fallbacks: &[&str]) {
+    let is_focused = |el: &web_sys::HtmlElement| {
+        focused_element().is_some_and(|f| f == *el)
+    };
+    if let Some(el) = opener
+        && el.is_connected()
+    {
+        let _ = el.focus();
+        if is_focused(&el) {
+            return;
+        }
+    }
+    for id in fallbacks {
+        if crate::web::browser::focus_element(id) {
+            return;
+        }
     }
 }

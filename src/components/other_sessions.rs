@@ -69,13 +69,17 @@ pub fn OtherSessions(
     total_count: Signal<usize>,
     on_sign_out_selected: Callback<()>,
     on_sign_out_all: Callback<()>,
-    /// Set when the server delegates authentication: sessions are signed out
-    /// at the account provider, so there is no selection and no bulk sign-out;
-    /// this links to the provider's list of sessions.
+    /// True when the server delegates authentication: sessions are signed
+    /// out at the account provider, so there is no selection and no bulk
+    /// sign-out.
+    #[prop(into)]
+    is_delegated: Signal<bool>,
+    /// The provider's list of sessions (`None` when it names no page this
+    /// page will open).
     #[prop(into)]
     account_sessions_url: Signal<Option<String>>,
 ) -> impl IntoView {
-    let is_delegated = move || account_sessions_url.with(Option::is_some);
+    let is_delegated = move || is_delegated.get();
     let class_name = style_sheet!("style/components/other_sessions.css");
     let selected_count = move || {
         ids.with(|ids| selected_ids.with(|sel| ids.iter().filter(|id| sel.contains(id)).count()))
@@ -129,13 +133,20 @@ pub fn OtherSessions(
                 </Show>
             </div>
             <p class="description">{t("other.description")}</p>
-            {move || account_sessions_url.get().map(|href| view! { class = class_name,
-                <p class="delegated">
-                    {t("other.delegated")} " "
-                    <a href=href target="_blank" rel="noopener noreferrer" data-testid="account-management-link">
-                        {t("other.delegated_link")}
-                    </a>
-                </p>
+            {move || is_delegated().then(|| match account_sessions_url.get() {
+                Some(href) => view! { class = class_name,
+                    <p class="delegated">
+                        {t("other.delegated")} " "
+                        <a href=href target="_blank" rel="noopener noreferrer" data-testid="account-management-link">
+                            {t("other.delegated_link")}
+                        </a>
+                    </p>
+                }.into_any(),
+                None => view! { class = class_name,
+                    <p class="delegated sm-alert" role="alert" data-testid="account-management-unavailable">
+                        {t("other.delegated_unavailable")}
+                    </p>
+                }.into_any(),
             })}
             <div class="list-header">
                 <Show when=move || !is_delegated()>
@@ -243,7 +254,7 @@ pub fn OtherSessions(
                             })
                         };
                         // No selection where the provider signs sessions out.
-                        let selection = (!account_sessions_url.with_untracked(Option::is_some)).then(|| {
+                        let selection = (!is_delegated()).then(|| {
                             let id_sel = id.clone();
                             let id_toggle = id.clone();
                             TileSelection {

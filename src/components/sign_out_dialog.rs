@@ -33,6 +33,9 @@ pub fn SignOutDialog(
     on_password: Callback<()>,
     on_open_popup: Callback<()>,
     on_cancel: Callback<()>,
+    /// Element ids that take focus after the dialog when its opener is gone.
+    #[prop(optional)]
+    return_focus_to: &'static [&'static str],
 ) -> impl IntoView {
     let password_ref = NodeRef::<Input>::new();
     // Focus the password field when the server asks for it.
@@ -85,6 +88,7 @@ pub fn SignOutDialog(
             testid="sign-out-dialog"
             can_cancel=Signal::derive(move || !is_pending.get())
             on_cancel=on_cancel
+            return_focus_to=return_focus_to
         >
             <form
                 method="dialog"

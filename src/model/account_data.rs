@@ -42,8 +42,7 @@ impl ClientInfo {
     /// values are shown as plain text.
     pub fn url_link(&self) -> Option<&str> {
         let url = self.url.as_deref()?;
-        let lower = url.to_ascii_lowercase();
-        (lower.starts_with("https://") || lower.starts_with("http://")).then_some(url)
+        crate::model::links::is_web_url(url).then_some(url)
     }
 }
 

@@ -1,6 +1,39 @@
 //! Links to the account-management page of servers that delegate
 //! authentication (MSC4191 actions), where sessions are signed out instead.
 
+use crate::model::links::is_safe_page_url;
+
+/// Where sessions are managed when the server delegates authentication.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountPage {
+    /// The provider's web page, with the actions it advertises.
+    Page { base: String, actions: Vec<String> },
+    /// The server delegates, but names no page this page will open (not
+    /// `https:`, e.g. `javascript:`): sessions can't be managed from here.
+    Unavailable,
+}
+
+/// The account page from the server's metadata: `account_management_uri`,
+/// or the issuer when there is none — each only when it is a safe web page.
+pub fn account_page(uri: Option<&str>, issuer: Option<&str>, actions: &[String]) -> AccountPage {
+    match uri.or(issuer) {
+        Some(base) if is_safe_page_url(base) => AccountPage::Page { base: base.to_string(), actions: actions.to_vec() },
+        _ => AccountPage::Unavailable,
+    }
+}
+
+/// Where one session is signed out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ManagedAt {
+    /// Here, with this page's own sign-out.
+    #[default]
+    Here,
+    /// At the provider's page for this session.
+    Link(String),
+    /// At the provider, whose page this page will not open.
+    Unavailable,
+}
+
 /// The action for one session: `org.matrix.device_view`, else the older
 /// `org.matrix.session_view`, else `session_view`, as advertised.
 pub fn session_action(supported: &[String]) -> &'static str {
@@ -40,6 +73,22 @@ pub fn account_url(base: &str, action: &str, device_id: Option<&str>) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_safe_pages_become_account_pages() {
+        let actions = vec!["org.matrix.device_view".to_string()];
+        assert_eq!(
+            account_page(Some("https://auth.example.org/account/"), None, &actions),
+            AccountPage::Page { base: "https://auth.example.org/account/".into(), actions: actions.clone() }
+        );
+        assert_eq!(
+            account_page(None, Some("https://auth.example.org/"), &[]),
+            AccountPage::Page { base: "https://auth.example.org/".into(), actions: vec![] }
+        );
+        assert_eq!(account_page(Some("javascript:alert(1)"), Some("https://auth.example.org/"), &[]), AccountPage::Unavailable);
+        assert_eq!(account_page(None, Some("data:text/html,x"), &[]), AccountPage::Unavailable);
+        assert_eq!(account_page(None, None, &[]), AccountPage::Unavailable);
+    }
 
     fn s(list: &[&str]) -> Vec<String> {
         list.iter().map(|x| x.to_string()).collect()

@@ -89,9 +89,41 @@ pub fn server_of_user_id(user_id: &str) -> Option<&str> {
     (!local.is_empty() && !server.is_empty()).then_some(server)
 }
 
+/// Whether a stored login may be used where `config.json` locks the page
+/// to `locked` (a URL or a server name): the login's homeserver must be that
+/// URL, or — for a server name, which resolves through its well-known
+/// document — the name itself or the server of the login's user id.
+pub fn lock_allows(locked: &str, login_homeserver: &str, login_user_id: &str) -> bool {
+    let login_homeserver = normalise_base_url(login_homeserver).to_ascii_lowercase();
+    match parse_address(locked) {
+        Ok(HomeserverAddress::BaseUrl(url)) => url.to_ascii_lowercase() == login_homeserver,
+        Ok(HomeserverAddress::ServerName { name, fallback_base_url, .. }) => {
+            fallback_base_url.to_ascii_lowercase() == login_homeserver
+                || server_of_user_id(login_user_id).is_some_and(|s| s.eq_ignore_ascii_case(&name))
+        }
+        Err(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_locked_url_accepts_only_logins_for_it() {
+        assert!(lock_allows("http://127.0.0.1:8008/", "http://127.0.0.1:8008", "@a:localhost"));
+        assert!(lock_allows("https://Matrix.Example.org", "https://matrix.example.org/", "@a:example.org"));
+        assert!(!lock_allows("http://127.0.0.1:8008", "http://localhost:8008", "@a:localhost"));
+        assert!(!lock_allows("https://matrix.example.org", "https://evil.example", "@a:example.org"));
+    }
+
+    #[test]
+    fn a_locked_server_name_accepts_its_users() {
+        assert!(lock_allows("example.org", "https://matrix.example.org", "@a:example.org"));
+        assert!(lock_allows("example.org", "https://example.org", "@a:other.org"));
+        assert!(!lock_allows("example.org", "https://matrix.other.org", "@a:other.org"));
+        assert!(!lock_allows("not a server", "https://example.org", "@a:example.org"));
+    }
 
     #[test]
     fn full_url_is_used_as_is_without_trailing_slash() {

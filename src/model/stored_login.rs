@@ -4,11 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The local-storage key. The version is part of the key so a future format
-/// never misreads an old one.
-pub const STORAGE_KEY: &str = "matrix-sessions:login:v1";
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Kept under `web::storage::login_key()` (format version 1).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredLogin {
     /// Base URL, without trailing slash.
     pub homeserver: String,
@@ -23,6 +20,21 @@ pub struct StoredLogin {
     /// How long access tokens last on this server, to refresh in time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_ms: Option<u64>,
+}
+
+/// Tokens stay out of logs and panic messages.
+impl std::fmt::Debug for StoredLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredLogin")
+            .field("homeserver", &self.homeserver)
+            .field("user_id", &self.user_id)
+            .field("device_id", &self.device_id)
+            .field("access_token", &"[redacted]")
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field("expires_at_ms", &self.expires_at_ms)
+            .field("token_lifetime_ms", &self.token_lifetime_ms)
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -91,6 +103,13 @@ mod tests {
         let raw = r#"{"homeserver":"https://m.org","user_id":"@a:m.org","device_id":"D","access_token":"t"}"#;
         let parsed = parse_stored_login(raw).unwrap();
         assert_eq!(parsed.refresh_token, None);
+    }
+
+    #[test]
+    fn debug_output_hides_the_tokens() {
+        let text = format!("{:?}", login());
+        assert!(!text.contains("syt_x") && !text.contains("syr_y"), "{text}");
+        assert!(text.contains("@alice:localhost"));
     }
 
     #[test]

@@ -144,13 +144,14 @@ pub fn LoginPage() -> impl IntoView {
     match expect_context::<SsoReturnCtx>().take() {
         Some(SsoReturn::Token { token, homeserver }) => finish_sso.clone()(token, homeserver),
         Some(SsoReturn::Unfinished) => error.set(Some(t("login.error.sso_unfinished"))),
-        None => {}
+        Some(SsoReturn::Refused) => error.set(Some(t("login.error.sso_not_started"))),
+        Some(SsoReturn::HandedOver) | None => {}
     }
     // A framed page signs in through a popup, which hands the token over.
     if sso::is_framed() {
         let finish_sso = finish_sso.clone();
         let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
-            if let Some(token) = sso::token_from_message(&ev) {
+            if let Some(token) = sso::token_from_popup(&ev) {
                 let homeserver = match server.get_untracked() {
                     ServerCheck::Ready { homeserver, .. } => Some(homeserver.base_url().to_string()),
                     _ => None,

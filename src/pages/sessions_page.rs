@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use stylers::style_sheet;
 
 use crate::api::MatrixClient;
-use crate::app::ConfigCtx;
+use crate::app::{ConfigCtx, SsoReturnCtx};
 use crate::web::browser;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::current_session::CurrentSession;
@@ -15,10 +15,12 @@ use crate::components::device_details::SessionActions;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::other_sessions::OtherSessions;
 use crate::components::security_recommendations::SecurityRecommendations;
+use crate::components::this_browser::ThisBrowser;
 use crate::components::sign_out_dialog::{SignOutDialog, SignOutPhase};
 use crate::web::i18n::{t, t_count, t_with};
 use crate::web::login::LoginCtx;
-use crate::model::account_management::{account_url, list_action, session_action};
+use crate::web::sso::SsoReturn;
+use crate::model::account_management::{AccountPage, ManagedAt, account_url, list_action, session_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::sessions::prune_selection;
 use crate::model::trust::{CrossSigning, IdentityCheck};
@@ -26,6 +28,10 @@ use client_info::ClientInfoSetting;
 use edits::{Announcer, SessionEdits};
 use sign_out::{CurrentSignOut, SignOutFlow};
 use store::SessionsStore;
+
+/// Where keyboard focus goes after a dialog whose opener is gone (a signed-out
+/// session's button): the list, else the current session.
+const RETURN_FOCUS_TO: &[&str] = &["other-sessions-heading", "current-session-heading"];
 
 /// The Sessions page: owns the loaded data, the UI state and the actions,
 /// and hands plain data and callbacks to the components.
@@ -37,6 +43,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let inactive_days = config.inactive_days;
     let own_id = client.device_id().to_string();
     let user_id = client.user_id().to_string();
+
+    // A sign-in link opened while already signed in is never redeemed.
+    let ignored_sign_in_link = matches!(
+        expect_context::<SsoReturnCtx>().take(),
+        Some(SsoReturn::Token { .. } | SsoReturn::Refused)
+    );
 
     // -- data --
     let store = SessionsStore::new(client);
@@ -125,19 +137,13 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         expanded_ids.update(|e| e.retain(|id| !ids.contains(id)));
         selected_ids.update(|s| s.retain(|id| !ids.contains(id)));
         announcer.say(t_count("sessions.announce.signed_out", ids.len(), &[]));
-        // The button that started it may be gone: keep keyboard users in the list.
-        request_animation_frame(|| {
-            if !browser::focus_element("other-sessions-heading") {
-                browser::focus_element("current-session-heading");
-            }
-        });
     }));
 
     let sign_out = {
         let own = own_id.clone();
         Callback::new(move |id: String| {
             if id == own {
-                current_sign_out.open();
+                current_sign_out.open(false);
             } else {
                 flow.start(vec![id]);
             }
@@ -166,16 +172,19 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         on_push_toggle: Callback::new(move |(id, on): (String, bool)| edits.toggle_push(rows, id, on)),
         on_sign_out: sign_out,
         inactive_days,
-        manage_url: Callback::new(move |id: String| {
-            store
-                .account_management()
-                .map(|(base, actions)| account_url(&base, session_action(&actions), Some(&id)))
+        managed_at: Callback::new(move |id: String| match store.account_page() {
+            None => ManagedAt::Here,
+            Some(AccountPage::Page { base, actions }) => {
+                ManagedAt::Link(account_url(&base, session_action(&actions), Some(&id)))
+            }
+            Some(AccountPage::Unavailable) => ManagedAt::Unavailable,
         }),
     };
-    let account_sessions_url = Signal::derive(move || {
-        store.account_management().map(|(base, actions)| account_url(&base, list_action(&actions), None))
+    let account_sessions_url = Signal::derive(move || match store.account_page() {
+        Some(AccountPage::Page { base, actions }) => Some(account_url(&base, list_action(&actions), None)),
+        _ => None,
     });
-    let is_delegated = Signal::derive(move || account_sessions_url.with(Option::is_some));
+    let is_delegated = Signal::derive(move || store.auth_metadata.with(Option::is_some));
 
     let any_sign_out =
         Signal::derive(move || flow.phase.get() != SignOutPhase::Closed || current_sign_out.is_pending.get());
@@ -218,6 +227,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 }}
                 {move || store.live_problem.get().map(|text| view! { class = class_name,
                     <p class="live-problem" role="status" data-testid="live-problem">{text}</p>
+                })}
+                {ignored_sign_in_link.then(|| view! { class = class_name,
+                    <p class="sm-notice" role="status" data-testid="sso-link-ignored">{t("sessions.sso_link_ignored")}</p>
+                })}
+                {move || store.pinned_now.get().then(|| view! { class = class_name,
+                    <p class="sm-notice" data-testid="identity-first-seen">{t("identity.first_seen")}</p>
                 })}
                 {move || trust.with(|t| t.identity.clone()).and_then(|identity| match identity {
                     IdentityCheck::Changed { current, .. } => Some(view! { class = class_name,
@@ -273,25 +288,18 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         total_count=Signal::derive(move || other_ids.with(Vec::len))
                         on_sign_out_selected=sign_out_selected
                         on_sign_out_all=sign_out_all_others
+                        is_delegated=is_delegated
                         account_sessions_url=account_sessions_url
                     />
                 </Show>
-                <section class="settings" aria-labelledby="settings-heading">
-                    <h2 class="settings-title" id="settings-heading">{t("settings.title")}</h2>
-                    <label class="setting">
-                        <input
-                            type="checkbox"
-                            data-testid="client-info-opt-in"
-                            prop:checked=move || client_info.is_on.get()
-                            disabled=move || client_info.is_pending.get()
-                            on:change=move |ev| client_info.set(event_target_checked(&ev))
-                        />
-                        <span>{t("settings.client_info")}</span>
-                    </label>
-                    {move || client_info.error.get().map(|e| view! { class = class_name,
-                        <p class="sm-alert" role="alert" data-testid="client-info-opt-in-error">{e}</p>
-                    })}
-                </section>
+                <ThisBrowser
+                    client_info_on=client_info.is_on
+                    client_info_pending=client_info.is_pending
+                    client_info_error=client_info.error
+                    on_client_info=Callback::new(move |on| client_info.set(on))
+                    identity=store.pinned_identity
+                    on_forget=Callback::new(move |_| current_sign_out.open(true))
+                />
             </main>
             <SignOutDialog
                 phase=flow.phase
@@ -309,16 +317,36 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 on_password=Callback::new(move |_| flow.submit_password())
                 on_open_popup=Callback::new(move |_| flow.open_popup())
                 on_cancel=Callback::new(move |_| flow.cancel())
+                return_focus_to=RETURN_FOCUS_TO
             />
             <ConfirmDialog
                 is_open=current_sign_out.is_open
-                title=t("sign_out.title")
-                message=t("sign_out.current_question")
-                confirm_label=t("sign_out.confirm")
+                title=Signal::derive(move || {
+                    t(if current_sign_out.forgets_account.get() { "sign_out.forget_title" } else { "sign_out.title" })
+                })
+                message=Signal::derive({
+                    let user_id = user_id.clone();
+                    move || if current_sign_out.forgets_account.get() {
+                        t_with("sign_out.forget_question", &[("user", &user_id)])
+                    } else {
+                        t("sign_out.current_question")
+                    }
+                })
+                confirm_label=Signal::derive(move || {
+                    t(if current_sign_out.forgets_account.get() { "sign_out.forget_confirm" } else { "sign_out.confirm" })
+                })
                 is_pending=current_sign_out.is_pending
                 error=current_sign_out.error
                 on_confirm=Callback::new(move |_| current_sign_out.confirm())
                 on_cancel=Callback::new(move |_| current_sign_out.cancel())
+                fallback=Signal::derive(move || {
+                    current_sign_out
+                        .can_remove_locally
+                        .get()
+                        .then(|| (t("sign_out.remove_locally"), t("sign_out.remove_locally_text")))
+                })
+                on_fallback=Callback::new(move |_| current_sign_out.remove_locally())
+                return_focus_to=RETURN_FOCUS_TO
             />
         </div>
     }

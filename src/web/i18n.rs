@@ -131,6 +131,7 @@ pub fn api_error(err: &ApiError) -> String {
         ApiError::Http { status } => t_with("error.http", &[("status", &status.to_string())]),
         ApiError::Decode(_) => t("error.decode"),
         ApiError::TooLarge(mb) => t_with("error.too_large", &[("megabytes", &mb.to_string())]),
+        ApiError::Redirected => t("error.redirected"),
     }
 }
 
@@ -145,5 +146,6 @@ pub fn discovery_error(err: &DiscoveryError) -> String {
         }
         DiscoveryError::NotMatrix(target) => t_with("discovery.not_matrix", &[("target", target)]),
         DiscoveryError::BadWellKnown(target) => t_with("discovery.bad_well_known", &[("target", target)]),
+        DiscoveryError::Redirected(target) => t_with("discovery.redirected", &[("target", target)]),
     }
 }

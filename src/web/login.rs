@@ -14,13 +14,11 @@ use crate::api::ApiError;
 use crate::api::client::{Account, ClientEvent, LockedJob, RefreshCoordinator, SignedOutReason, Tokens};
 use crate::api::types::LoginResponse;
 use crate::api::{Homeserver, MatrixClient};
+use crate::model::homeserver::lock_allows;
+use crate::model::stored_login::{StoredLogin, StoredLoginError, parse_stored_login};
 use crate::web::browser;
 use crate::web::i18n;
-use crate::model::stored_login::{STORAGE_KEY, StoredLogin, StoredLoginError, parse_stored_login};
-
-/// Remembered so the sign-in form can offer the last homeserver again; it
-/// is not a secret.
-const LAST_HOMESERVER_KEY: &str = "matrix-sessions:last-homeserver";
+use crate::web::storage;
 
 #[derive(Clone)]
 pub struct ActiveLogin {
@@ -37,17 +35,28 @@ pub struct LoginCtx {
 
 impl LoginCtx {
     /// Reads the stored login. A corrupt or foreign value is removed and
-    /// explained on the sign-in page instead of breaking the app.
-    pub fn restore() -> Self {
+    /// explained on the sign-in page instead of breaking the app, and so is
+    /// a login for another homeserver than the one `config.json` locks the
+    /// page to (`locked_homeserver`).
+    pub fn restore(locked_homeserver: Option<String>) -> Self {
         let ctx = LoginCtx {
             active: RwSignal::new_local(None),
             notice: RwSignal::new(None),
         };
-        if let Some(raw) = browser::storage_get(STORAGE_KEY) {
+        if let Some(raw) = storage::get(&storage::login_key()) {
             match parse_stored_login(&raw) {
+                Ok(stored) if locked_homeserver.as_deref().is_some_and(|locked| {
+                    !lock_allows(locked, &stored.homeserver, &stored.user_id)
+                }) => {
+                    storage::remove_login();
+                    ctx.notice.set(Some(i18n::t_with(
+                        "login.notice.other_homeserver",
+                        &[("homeserver", &stored.homeserver), ("locked", locked_homeserver.as_deref().unwrap_or(""))],
+                    )));
+                }
                 Ok(stored) => ctx.activate(stored),
                 Err(err) => {
-                    browser::storage_remove(STORAGE_KEY);
+                    storage::remove_login();
                     let key = match err {
                         StoredLoginError::Unreadable => "login.notice.unreadable",
                         StoredLoginError::Invalid(_) => "login.notice.incomplete",
@@ -57,8 +66,9 @@ impl LoginCtx {
             }
         }
         // Other tabs of this app share the login: follow their changes.
+        let login_key = storage::login_key();
         let handle = window_event_listener(leptos::ev::storage, move |ev: web_sys::StorageEvent| {
-            if ev.key().is_none_or(|k| k == STORAGE_KEY) {
+            if ev.key().is_none_or(|k| k == login_key) {
                 ctx.follow_other_tab(ev.new_value());
             }
         });
@@ -167,27 +177,27 @@ impl LoginCtx {
             token_lifetime_ms: tokens.lifetime_ms,
         };
         save(&stored);
-        browser::storage_set(LAST_HOMESERVER_KEY, &stored.homeserver);
+        storage::set(&storage::last_homeserver_key(), &stored.homeserver);
         self.notice.set(None);
         self.activate(stored);
     }
 
     /// Drops the login from memory and storage; `notice` explains why on the
-    /// sign-in page.
+    /// sign-in page. What the browser remembers about the account (its
+    /// identity) stays: a sign-out forced by the server must not reset it.
     pub fn forget(&self, notice: Option<String>) {
-        browser::storage_remove(STORAGE_KEY);
-        // Per-account settings end with the user id.
-        if let Some(Some(active)) = self.active.try_get_untracked() {
-            let suffix = format!(":{}", active.client.user_id());
-            browser::storage_remove_matching(|key| key.starts_with("matrix-sessions:") && key.ends_with(&suffix));
-        }
+        storage::remove_login();
         self.notice.try_set(notice);
         self.active.try_set(None);
         crate::web::embed::signed_out();
     }
 
-    pub fn is_signed_in(&self) -> bool {
-        self.active.with(Option::is_some)
+    /// `forget`, and everything this browser remembers about the account.
+    pub fn forget_account(&self, notice: Option<String>) {
+        if let Some(Some(active)) = self.active.try_get_untracked() {
+            storage::forget_account(active.client.homeserver().base_url(), active.client.user_id());
+        }
+        self.forget(notice);
     }
 
     /// The account's client (tracked: changes when the login changes).
@@ -200,13 +210,13 @@ impl LoginCtx {
     }
 
     pub fn last_homeserver() -> Option<String> {
-        browser::storage_get(LAST_HOMESERVER_KEY)
+        storage::get(&storage::last_homeserver_key())
     }
 }
 
 fn save(stored: &StoredLogin) {
     if let Ok(json) = serde_json::to_string(stored) {
-        browser::storage_set(STORAGE_KEY, &json);
+        storage::set(&storage::login_key(), &json);
     }
 }
 
@@ -227,9 +237,6 @@ struct TabCoordinator {
     device_id: String,
 }
 
-/// The lock's name, shared by every tab of this app on this origin.
-const REFRESH_LOCK: &str = "matrix-sessions:refresh";
-
 /// How long a tab that waited for the lock watches local storage for the
 /// tokens the other tab just stored: Chromium hands a write to other tabs'
 /// processes a moment after the writer may already have released the lock.
@@ -237,7 +244,7 @@ const STORED_TOKENS_GRACE_MS: u32 = 1_500;
 
 impl TabCoordinator {
     fn stored_tokens(&self) -> Option<Tokens> {
-        let stored = parse_stored_login(&browser::storage_get(STORAGE_KEY)?).ok()?;
+        let stored = parse_stored_login(&storage::get(&storage::login_key())?).ok()?;
         (stored.user_id == self.user_id && stored.device_id == self.device_id).then(|| tokens_of(&stored))
     }
 
@@ -272,7 +279,8 @@ impl RefreshCoordinator for TabCoordinator {
     }
 
     fn exclusive(&self, job: LockedJob) -> LocalBoxFuture<'static, Result<(), ApiError>> {
-        with_web_lock(REFRESH_LOCK, job).boxed_local()
+        let name = storage::refresh_lock_name();
+        async move { with_web_lock(&name, job).await }.boxed_local()
     }
 }
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::http::{self, Method};
+use crate::api::http;
 use crate::app::App;
 use crate::web::i18n;
 use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
@@ -51,7 +51,7 @@ fn show_crash_screen() -> Option<()> {
 
 /// Fetches `config.json` next to the page. A missing file means defaults.
 async fn load_config() -> Result<AppConfig, ConfigError> {
-    match http::send(Method::Get, "config.json", None, None, 10_000).await {
+    match http::get_document("config.json", 10_000).await {
         Ok(res) if res.status == 404 => Ok(AppConfig::default()),
         Ok(res) if (200..300).contains(&res.status) => parse_config(&res.body),
         Ok(res) => Err(ConfigError(format!("HTTP {}", res.status))),
@@ -98,6 +98,8 @@ pub fn start() {
     // browser's microtask queue directly.
     // Before anything else: a sign-in token must not stay in the address.
     let sso_return = crate::web::sso::take_return();
+    // Keys of earlier versions move under this deployment's namespace.
+    crate::web::storage::migrate();
     // The browser's language until config.json may choose another.
     i18n::init(None);
     wasm_bindgen_futures::spawn_local(async move {

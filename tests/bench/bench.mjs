@@ -15,7 +15,7 @@ import { finishBenchAccounts, seedBenchAccount } from "./seed.mjs";
 const SIZES = (process.env.BENCH_SIZES || "10,200,2000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const OUT = path.join(ROOT, ".bench");
-const STORAGE_KEY = "matrix-sessions:login:v1";
+const STORAGE_KEY = "matrix-sessions[/]:login:v1";
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -20,7 +20,7 @@ try {
   await finishBenchAccounts(hs, [account]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addInitScript(([k, v]) => localStorage.setItem(k, v), [
-    "matrix-sessions:login:v1",
+    "matrix-sessions[/]:login:v1",
     JSON.stringify({ homeserver: hs.base, user_id: account.userId, device_id: "VIEWER", access_token: account.viewer.accessToken }),
   ]);
   const page = await context.newPage();

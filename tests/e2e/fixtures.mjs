@@ -45,10 +45,26 @@ export async function signIn(page, { appUrl, homeserver, username, password }) {
   await expect(page.getByTestId("current-session-section")).toBeVisible();
 }
 
+/**
+ * Local-storage keys as the app writes them (src/web/storage.rs), for an app
+ * served at `scope` (its base path; the shared test server serves it at /).
+ */
+export const keys = {
+  login: (scope = "/") => `matrix-sessions[${scope}]:login:v1`,
+  identity: (homeserver, userId, scope = "/") => `matrix-sessions[${scope}]:account:${homeserver} ${userId} identity:v1`,
+  ssoPending: (scope = "/") => `matrix-sessions[${scope}]:sso-pending:v1`,
+};
+
 /** The stored login, as the app keeps it in local storage. */
-export async function storedLogin(page) {
-  const raw = await page.evaluate(() => localStorage.getItem("matrix-sessions:login:v1"));
+export async function storedLogin(page, scope = "/") {
+  const raw = await page.evaluate((key) => localStorage.getItem(key), keys.login(scope));
   return raw ? JSON.parse(raw) : null;
+}
+
+/** The identity (master key) the app remembers for an account, or null. */
+export async function pinnedIdentity(page, homeserver, userId) {
+  const raw = await page.evaluate((key) => localStorage.getItem(key), keys.identity(homeserver, userId));
+  return raw ? JSON.parse(raw).master_key : null;
 }
 
 /** Session ids in the order the Other sessions list shows them (visible rows only). */

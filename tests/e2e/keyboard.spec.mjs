@@ -99,6 +99,51 @@ test("sign in, filter, select two, sign out with re-auth and rename, without a m
   await expect(menu).toBeFocused();
 });
 
+test("focus returns to the opener after every dialog, however many came before", async ({ page, env }) => {
+  const account = await createAccount(env.hsBase, [
+    { id: "ONE", name: "first" },
+    { id: "TWO", name: "second" },
+    { id: "THREE", name: "third" },
+  ]);
+  await page.goto(env.appUrl);
+  await typeSignIn(page, env, account);
+  await expect(page.getByTestId("device-tile-THREE")).toBeVisible();
+
+  // One session signed out through the dialog, with the password.
+  await tabTo(page, page.getByTestId("device-tile-checkbox-ONE"));
+  await page.keyboard.press("Space");
+  const signOut = page.getByTestId("sign-out-selection-cta");
+  await tabTo(page, signOut, { back: true });
+  await page.keyboard.press("Enter");
+  await tabTo(page, page.getByRole("dialog").getByTestId("dialog-primary-button"));
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog", { name: "Confirm your identity" }).getByLabel("Password")).toBeFocused();
+  await page.keyboard.type(account.password);
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("device-tile-ONE")).toHaveCount(0);
+  // Its button is gone with the selection: the list heading has focus.
+  await expect(page.getByRole("heading", { name: "Other sessions" })).toBeFocused();
+
+  // Then a second one: Enter on "Sign out", Escape.
+  await tabTo(page, page.getByTestId("device-tile-checkbox-TWO"));
+  await page.keyboard.press("Space");
+  await tabTo(page, signOut, { back: true });
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog", { name: "Sign out" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(signOut).toBeFocused();
+
+  // And once more, after the password step, with Cancel.
+  await page.keyboard.press("Enter");
+  await tabTo(page, page.getByRole("dialog").getByTestId("dialog-primary-button"));
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("dialog", { name: "Confirm your identity" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(signOut).toBeFocused();
+});
+
 test("focus is visible on every control", async ({ page, env }) => {
   const account = await createAccount(env.hsBase, [{ id: "ONE", name: "first" }]);
   await page.goto(env.appUrl);

@@ -52,7 +52,7 @@ test("served under a sub-path with a locked homeserver, dark theme and a portal 
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByTestId("device-tile-PHONE")).toBeVisible();
-  const own = (await storedLogin(page)).device_id;
+  const own = (await storedLogin(page, "/account/sessions/")).device_id;
   await expect(page.getByTestId(`device-tile-${own}`).getByRole("heading")).toHaveText("Acme Portal (Chrome on Linux)");
   // Links and filters keep the sub-path.
   await page.getByTestId("device-tile-checkbox-PHONE").check();

@@ -3,7 +3,7 @@
 // server, so its accounts can only prove who they are through SSO.
 import path from "node:path";
 import fs from "node:fs";
-import { createAccount, expect, storedLogin, test, uniqueName } from "./fixtures.mjs";
+import { createAccount, expect, keys, storedLogin, test, uniqueName } from "./fixtures.mjs";
 import { ROOT, listDevices, startSynapse } from "../support/synapse.mjs";
 import { portalPage, startStaticServer } from "../support/static-server.mjs";
 import { casSynapseOverrides, startFakeCas } from "../support/fake-cas.mjs";
@@ -69,8 +69,13 @@ test("signs in with single sign-on; the login token leaves the address at once",
 test("an expired or used login token is explained on the sign-in page", async ({ page, env }) => {
   await page.goto(env.appUrl);
   await expect(page.getByLabel("Homeserver")).toBeVisible();
-  await page.evaluate((base) => sessionStorage.setItem("matrix-sessions:sso-pending", base), hs.base);
-  await page.goto(`${env.appUrl}?loginToken=syl_not_a_real_token`);
+  // As if this tab had started a sign-on (nonce n1) that came back with a
+  // token Synapse no longer accepts.
+  await page.evaluate(
+    ([key, base]) => sessionStorage.setItem(key, JSON.stringify({ homeserver: base, nonce: "n1" })),
+    [keys.ssoPending(), hs.base],
+  );
+  await page.goto(`${env.appUrl}?loginToken=syl_not_a_real_token&sso_nonce=n1`);
   await expect(page.getByRole("alert")).toHaveText(
     "Single sign-on failed: the sign-in link expired or was already used. Please try again.",
   );

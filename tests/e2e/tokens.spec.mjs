@@ -1,7 +1,7 @@
 // Access tokens that expire and logins that end on the server. A dedicated
 // Synapse issues access tokens that live 3 seconds.
 import path from "node:path";
-import { createAccount, expect, signIn, storedLogin, test } from "./fixtures.mjs";
+import { createAccount, expect, keys, signIn, storedLogin, test } from "./fixtures.mjs";
 import { matrixCall, startSynapse } from "../support/synapse.mjs";
 import { RUN_DIR } from "../support/global-setup.mjs";
 
@@ -47,13 +47,12 @@ test("an expired token rejected by the server is refreshed and the request retri
   await signIn(page, { appUrl: env.appUrl, homeserver: hs.base, ...account });
   // Pretend the token lasts for hours, so the app only learns of the expiry
   // from the server's 401 M_UNKNOWN_TOKEN (soft logout).
-  await page.evaluate(() => {
-    const key = "matrix-sessions:login:v1";
+  await page.evaluate((key) => {
     const login = JSON.parse(localStorage.getItem(key));
     login.expires_at_ms = Date.now() + 3_600_000;
     login.token_lifetime_ms = 3_600_000;
     localStorage.setItem(key, JSON.stringify(login));
-  });
+  }, keys.login());
   await page.waitForTimeout(3500);
   const refreshes = countRefreshes(page);
   const rejected = [];
@@ -92,7 +91,7 @@ test("a login deleted on the server returns to sign-in with a message", async ({
 test("a corrupt stored login is removed with a message", async ({ page, env }) => {
   await page.goto(env.appUrl);
   await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
-  await page.evaluate(() => localStorage.setItem("matrix-sessions:login:v1", "{not json"));
+  await page.evaluate((key) => localStorage.setItem(key, "{not json"), keys.login());
   await page.reload();
   await expect(page.getByTestId("login-notice")).toHaveText(
     "The saved sign-in could not be read, so it was removed. Please sign in again.",

@@ -1,6 +1,6 @@
 // Verification computed from the account's real published keys, security
 // recommendations, filters, and the identity-change warning.
-import { createAccount, expect, listedSessionIds, signIn, storedLogin, test } from "./fixtures.mjs";
+import { createAccount, expect, listedSessionIds, pinnedIdentity, signIn, storedLogin, test } from "./fixtures.mjs";
 import {
   crossSignDevice,
   deviceKeys,
@@ -150,10 +150,7 @@ test("a replaced master key raises the identity warning until accepted", async (
   await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
   await expect(verificationOf(page, "VERIFIED")).toHaveText("Verified");
   await expect(page.getByTestId("identity-changed-warning")).toHaveCount(0);
-  const pinned = await page.evaluate(
-    (user) => localStorage.getItem(`matrix-sessions:identity:${user}`),
-    account.userId,
-  );
+  const pinned = await pinnedIdentity(page, env.hsBase, account.userId);
   expect(pinned).toBeTruthy();
 
   // Someone replaces the account's cross-signing keys (needs the password).
@@ -171,10 +168,7 @@ test("a replaced master key raises the identity warning until accepted", async (
   await page.getByTestId("identity-accept").click();
   await expect(warning).toHaveCount(0);
   await expect(verificationOf(page, "VERIFIED")).toHaveText("Verified");
-  const accepted = await page.evaluate(
-    (user) => localStorage.getItem(`matrix-sessions:identity:${user}`),
-    account.userId,
-  );
+  const accepted = await pinnedIdentity(page, env.hsBase, account.userId);
   expect(accepted).toBe(replaced.master.publicKey);
   expect(accepted).not.toBe(pinned);
 });

@@ -14,6 +14,8 @@ const CORS = {
 export async function startDelegatingProxy(synapseBase) {
   const target = new URL(synapseBase);
   let actions = ["org.matrix.profile", "org.matrix.devices_list", "org.matrix.device_view", "org.matrix.device_delete"];
+  // Replaces fields of the metadata (e.g. an unsafe account_management_uri).
+  let overrides = {};
   const server = http.createServer((req, res) => {
     const json = (status, body) => {
       res.writeHead(status, { "Content-Type": "application/json", ...CORS });
@@ -37,6 +39,7 @@ export async function startDelegatingProxy(synapseBase) {
         code_challenge_methods_supported: ["S256"],
         account_management_uri: `${origin}/account/`,
         account_management_actions_supported: actions,
+        ...overrides,
       });
     }
     if (
@@ -68,6 +71,9 @@ export async function startDelegatingProxy(synapseBase) {
     accountUrl: `${origin}/account/`,
     setActions: (list) => {
       actions = list;
+    },
+    setMetadata: (fields) => {
+      overrides = fields;
     },
     close: () =>
       new Promise((r) => {

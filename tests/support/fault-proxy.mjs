@@ -42,6 +42,12 @@ export async function startFaultProxy(targetBase) {
         return;
       }
       if (kind === "500") return json(500, { errcode: "M_UNKNOWN", error: "Internal server error" });
+      if (kind === "redirect") {
+        // A 307 keeps the method and body: a client that follows it posts
+        // the same request (a password) to `rule.location`.
+        res.writeHead(307, { Location: rule.location, ...CORS });
+        return res.end();
+      }
       if (kind === "429") {
         return json(429, { errcode: "M_LIMIT_EXCEEDED", error: "Too Many Requests", retry_after_ms: rule.retryAfterMs ?? 2000 });
       }
@@ -109,7 +115,7 @@ export async function startFaultProxy(targetBase) {
   return {
     base,
     requests,
-    /** `{ method, path: RegExp, kind, when?(body) }`, or null to lift. */
+    /** `{ method, path: RegExp, kind, when?(body), location? }`, or null to lift. */
     setFault(next) {
       rule = next;
       if (!next) releaseStalled();

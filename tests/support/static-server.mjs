@@ -18,7 +18,8 @@ const TYPES = {
 /**
  * Starts a server. Options:
  * - dist: folder with the build;
- * - basePath: sub-path the app lives under ("/" or "/account/sessions/");
+ * - basePath: sub-path the app lives under ("/" or "/account/sessions/"),
+ *   or several (two deployments of the app on one origin);
  * - config: object served as `${basePath}config.json` (omit for a 404), or a
  *   string served verbatim (to test invalid files);
  * - wellKnownBaseUrl: when set, `/.well-known/matrix/client` points there;
@@ -36,6 +37,7 @@ export async function startStaticServer({
   pages = {},
 } = {}) {
   let currentConfig = config;
+  const bases = Array.isArray(basePath) ? basePath : [basePath];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://localhost");
     const send = (status, type, body, extra = {}) => {
@@ -51,8 +53,9 @@ export async function startStaticServer({
         { "Access-Control-Allow-Origin": "*" },
       );
     }
-    if (!url.pathname.startsWith(basePath)) return send(404, "text/plain", "not found");
-    let rel = url.pathname.slice(basePath.length);
+    const base = bases.find((b) => url.pathname.startsWith(b));
+    if (base === undefined) return send(404, "text/plain", "not found");
+    let rel = url.pathname.slice(base.length);
     if (rel === "config.json") {
       if (currentConfig === undefined) return send(404, "text/plain", "no config");
       const body = typeof currentConfig === "string" ? currentConfig : JSON.stringify(currentConfig);
@@ -80,7 +83,8 @@ export async function startStaticServer({
   return {
     port: actualPort,
     origin,
-    url: `${origin}${basePath}`,
+    url: `${origin}${bases[0]}`,
+    urlOf: (b) => `${origin}${b}`,
     setConfig: (c) => {
       currentConfig = c;
     },

@@ -55,6 +55,9 @@ export function synapseConfig({ port, dataDir, overrides = {} }) {
     // Cheap password hashing: the tests sign in hundreds of times.
     bcrypt_rounds: 4,
     ui_auth: { session_timeout: 0 },
+    // Lets a test mint a single-sign-on loginToken for an account (as an
+    // attacker could for their own): POST /_matrix/client/v1/login/get_token.
+    login_via_existing_session: { enabled: true, require_ui_auth: false, token_timeout: "5m" },
     rc_login: { address: limit, account: limit, failed_attempts: limit },
     rc_registration: limit,
     rc_message: limit,

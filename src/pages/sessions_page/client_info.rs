@@ -9,25 +9,22 @@ use leptos::task::spawn_local;
 use serde_json::json;
 
 use crate::api::{ApiError, MatrixClient, account_data};
-use crate::web::browser;
+use crate::web::storage;
 use crate::web::i18n::{self, t_with};
 use crate::model::account_data::{CLIENT_INFO_PREFIX, SessionAccountData, own_client_info};
 
 use super::store::SessionsStore;
 
-fn opt_in_key(user_id: &str) -> String {
-    format!("matrix-sessions:client-info-opt-in:{user_id}")
+/// The opt-in belongs to this browser's login (it ends with the session).
+fn is_opted_in() -> bool {
+    storage::get(&storage::client_info_opt_in_key()).as_deref() == Some("on")
 }
 
-fn is_opted_in(user_id: &str) -> bool {
-    browser::storage_get(&opt_in_key(user_id)).as_deref() == Some("on")
-}
-
-fn remember_opt_in(user_id: &str, on: bool) {
+fn remember_opt_in(on: bool) {
     if on {
-        browser::storage_set(&opt_in_key(user_id), "on");
+        storage::set(&storage::client_info_opt_in_key(), "on");
     } else {
-        browser::storage_remove(&opt_in_key(user_id));
+        storage::remove(&storage::client_info_opt_in_key());
     }
 }
 
@@ -61,7 +58,7 @@ impl ClientInfoSetting {
         let setting = ClientInfoSetting {
             store,
             brand: StoredValue::new(brand),
-            is_on: RwSignal::new(is_opted_in(store.client().user_id())),
+            is_on: RwSignal::new(is_opted_in()),
             is_pending: RwSignal::new(false),
             error: RwSignal::new(None),
         };
@@ -79,7 +76,7 @@ impl ClientInfoSetting {
         spawn_local(async move {
             match set_own_entry(&client, &brand, on).await {
                 Ok(()) => {
-                    remember_opt_in(client.user_id(), on);
+                    remember_opt_in(on);
                     this.is_on.try_set(on);
                 }
                 Err(ApiError::UnknownToken { .. }) => {}
@@ -114,7 +111,7 @@ impl ClientInfoSetting {
 /// entries of sessions that are gone.
 fn tidy(client: MatrixClient, brand: String, data: &SessionAccountData, existing: Vec<String>) {
     let own = client.device_id().to_string();
-    let wanted = is_opted_in(client.user_id());
+    let wanted = is_opted_in();
     let current = data.client_info.get(&own).cloned();
     let stale = data.stale_client_info(existing.iter().map(String::as_str));
     spawn_local(async move {

@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-use wasm_bindgen::JsCast;
 
 use crate::api::error::UiaState;
 use crate::api::{ApiError, auth, devices};
@@ -31,6 +30,8 @@ pub struct SignOutFlow {
     /// Called after the sessions are gone (clears the selection, announces).
     on_done: StoredValue<Option<Callback<Vec<String>>>>,
     listener: StoredValue<Option<WindowListenerHandle>, LocalStorage>,
+    /// The server's page this flow opened; only it may report "authDone".
+    popup: StoredValue<Option<web_sys::Window>, LocalStorage>,
 }
 
 impl SignOutFlow {
@@ -45,6 +46,7 @@ impl SignOutFlow {
             uia: RwSignal::new(UiaState::default()),
             on_done: StoredValue::new(None),
             listener: StoredValue::new_local(None),
+            popup: StoredValue::new_local(None),
         };
         on_cleanup(move || flow.stop_listening());
         flow
@@ -66,7 +68,8 @@ impl SignOutFlow {
         self.phase.set(SignOutPhase::Confirm);
     }
 
-    /// Closes the dialog; nothing changes on the server.
+    /// Closes the dialog; nothing changes on the server, and the typed
+    /// password is not kept.
     pub fn cancel(&self) {
         if self.is_pending.get_untracked() {
             return;
@@ -75,6 +78,7 @@ impl SignOutFlow {
         self.phase.set(SignOutPhase::Closed);
         self.ids.set(Vec::new());
         self.error.set(None);
+        self.password.set(String::new());
     }
 
     pub fn confirm(&self) {
@@ -113,7 +117,6 @@ impl SignOutFlow {
         };
         let base = self.store.client().homeserver().base_url().to_string();
         let url = uia::fallback_url(&base, &stage, &session);
-        self.listen_for_auth_done(&base);
         let opened = web_sys::window()
             .and_then(|w| w.open_with_url_and_target_and_features(&url, "matrix-auth", "popup,width=520,height=640").ok())
             .flatten();
@@ -122,19 +125,31 @@ impl SignOutFlow {
         } else {
             self.error.set(None);
         }
+        self.popup.set_value(opened);
+        self.listen_for_auth_done(&base);
     }
 
     fn listen_for_auth_done(&self, homeserver_base: &str) {
-        self.stop_listening();
+        if let Some(Some(old)) = self.listener.try_update_value(Option::take) {
+            old.remove();
+        }
         let expected_origin = web_sys::Url::new(homeserver_base).map(|u| u.origin()).unwrap_or_default();
         let flow = *self;
         let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
             if ev.origin() != expected_origin || ev.data().as_string().as_deref() != Some("authDone") {
                 return;
             }
-            if let Some(source) = ev.source().and_then(|s| s.dyn_into::<web_sys::Window>().ok()) {
-                let _ = source.close();
+            // From the popup this flow opened, while it is open: another
+            // window of the homeserver's origin cannot finish the stage.
+            let Some(popup) = flow.popup.try_get_value().flatten() else { return };
+            // Compared as values: a window of another origin (or realm) is not
+            // `instanceof Window` here.
+            let from_popup =
+                ev.source().is_some_and(|source| wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(popup.clone()));
+            if !from_popup || popup.closed().unwrap_or(true) {
+                return;
             }
+            let _ = popup.close();
             flow.stop_listening();
             match flow.phase.get_untracked() {
                 SignOutPhase::Sso { .. } => flow.phase.set(SignOutPhase::Sso { popup_done: true }),
@@ -150,6 +165,7 @@ impl SignOutFlow {
         if let Some(Some(handle)) = self.listener.try_update_value(Option::take) {
             handle.remove();
         }
+        self.popup.try_set_value(None);
     }
 
     fn submit(&self, auth: Option<Value>) {
@@ -216,15 +232,21 @@ impl SignOutFlow {
     }
 }
 
-/// Signing out of this session (`POST /logout`) after a confirmation; the
-/// dialog stays open with the reason when it fails.
+/// Signing out of this session (`POST /logout`) after a confirmation —
+/// optionally also forgetting the account on this browser. The dialog stays
+/// open with the reason when it fails; when the server can't be reached,
+/// the login can be removed from this browser anyway.
 #[derive(Clone, Copy)]
 pub struct CurrentSignOut {
     store: SessionsStore,
     login: LoginCtx,
     pub is_open: RwSignal<bool>,
+    /// Also forget what this browser remembers about the account.
+    pub forgets_account: RwSignal<bool>,
     pub is_pending: RwSignal<bool>,
     pub error: RwSignal<Option<String>>,
+    /// Set after a failure that may mean the server is unreachable.
+    pub can_remove_locally: RwSignal<bool>,
 }
 
 impl CurrentSignOut {
@@ -233,18 +255,32 @@ impl CurrentSignOut {
             store,
             login,
             is_open: RwSignal::new(false),
+            forgets_account: RwSignal::new(false),
             is_pending: RwSignal::new(false),
             error: RwSignal::new(None),
+            can_remove_locally: RwSignal::new(false),
         }
     }
 
-    pub fn open(&self) {
+    /// Opens the confirmation; `forget_account` for "Forget this account
+    /// on this browser".
+    pub fn open(&self, forget_account: bool) {
         self.error.set(None);
+        self.can_remove_locally.set(false);
+        self.forgets_account.set(forget_account);
         self.is_open.set(true);
     }
 
     pub fn cancel(&self) {
         self.is_open.set(false);
+    }
+
+    fn end(&self, notice: String) {
+        if self.forgets_account.get_untracked() {
+            self.login.forget_account(Some(notice));
+        } else {
+            self.login.forget(Some(notice));
+        }
     }
 
     pub fn confirm(&self) {
@@ -257,14 +293,28 @@ impl CurrentSignOut {
         let client = this.store.client();
         spawn_local(async move {
             match auth::logout(&client).await {
-                Ok(()) => this.login.forget(Some(t("login.notice.signed_out"))),
+                Ok(()) => this.end(t(if this.forgets_account.get_untracked() {
+                    "login.notice.forgotten"
+                } else {
+                    "login.notice.signed_out"
+                })),
                 // Already gone on the server: the client has sent us to sign-in.
                 Err(ApiError::UnknownToken { .. }) => {}
                 Err(err) => {
+                    this.can_remove_locally.try_set(err.is_transient());
                     this.error.try_set(Some(t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&err))])));
                     this.is_pending.try_set(false);
                 }
             }
         });
+    }
+
+    /// The server can't be reached: forget the tokens here; the session
+    /// stays on the server, and the sign-in page says so.
+    pub fn remove_locally(&self) {
+        if self.is_pending.get_untracked() {
+            return;
+        }
+        self.end(t("login.notice.removed_locally"));
     }
 }

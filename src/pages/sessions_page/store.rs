@@ -12,9 +12,11 @@ use serde_json::Value;
 use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
 use crate::api::auth::AuthMetadata;
 use crate::api::{ApiError, MatrixClient, account_data, auth, devices, keys, push};
-use crate::web::browser;
+use crate::model::pin::{IdentityPin, parse_pin};
+use crate::web::{browser, storage};
 use crate::web::i18n::{self, t, t_count, t_with};
 use crate::model::account_data::SessionAccountData;
+use crate::model::account_management::{AccountPage, account_page};
 use crate::model::devices::sort_sessions;
 use crate::model::sessions::{RowSources, SessionRow, build_rows};
 use crate::model::trust::{
@@ -47,8 +49,11 @@ pub struct SessionsStore {
     pub auth_metadata: RwSignal<Option<AuthMetadata>>,
     /// The `/keys/query` answer for the user's own keys.
     pub keys: RwSignal<Option<Value>>,
-    /// The account's master key as first seen in this browser (identity pin).
-    pub pinned_identity: RwSignal<Option<String>>,
+    /// The account's identity as first seen in this browser.
+    pub pinned_identity: RwSignal<Option<IdentityPin>>,
+    /// True when this page load remembered the identity for the first time
+    /// (trust on first use, said where it happens).
+    pub pinned_now: RwSignal<bool>,
     /// The verdicts of the signature checks for the current keys; `None`
     /// while they run (in slices, so the page stays responsive).
     verified: RwSignal<Option<(CrossSigning, HashMap<String, Trust>)>>,
@@ -83,6 +88,7 @@ impl SessionsStore {
             keys: RwSignal::new(None),
             auth_metadata: RwSignal::new(None),
             pinned_identity: RwSignal::new(None),
+            pinned_now: RwSignal::new(false),
             verified: RwSignal::new(None),
             verify_cache: StoredValue::new(SignatureCache::default()),
             verify_generation: StoredValue::new(0),
@@ -98,7 +104,7 @@ impl SessionsStore {
             alive: StoredValue::new(true),
         };
         on_cleanup(move || store.alive.set_value(false));
-        store.pinned_identity.set(browser::storage_get(&store.identity_key()));
+        store.pinned_identity.set(storage::get(&store.identity_key()).as_deref().and_then(parse_pin));
         // New keys: check their signatures again.
         Effect::new(move |_| {
             if store.keys.with(Option::is_some) {
@@ -145,13 +151,17 @@ impl SessionsStore {
     }
 
     fn identity_key(&self) -> String {
-        format!("matrix-sessions:identity:{}", self.client().user_id())
+        let client = self.client();
+        storage::identity_key(client.homeserver().base_url(), client.user_id())
     }
 
-    /// Remembers `master_key` as the account's identity in this browser.
+    /// Remembers `master_key` as the account's identity in this browser
+    /// (the first one seen, or a new one the user accepted).
     pub fn pin_identity(&self, master_key: &str) {
-        browser::storage_set(&self.identity_key(), master_key);
-        self.pinned_identity.set(Some(master_key.to_string()));
+        let pin = IdentityPin { master_key: master_key.to_string(), first_seen_ms: Some(browser::now_ms()) };
+        storage::set(&self.identity_key(), &pin.to_json());
+        self.pinned_now.set(self.pinned_identity.with_untracked(Option::is_none));
+        self.pinned_identity.set(Some(pin));
     }
 
     /// Verification of every session, from the latest checks and the
@@ -161,8 +171,9 @@ impl SessionsStore {
         Memo::new(move |_| {
             store.verified.with(|verified| {
                 let Some((chain, sessions)) = verified else { return TrustState::default() };
-                let pinned = store.pinned_identity.get();
-                let identity = check_identity(chain.master_key(), pinned.as_deref());
+                let identity = store
+                    .pinned_identity
+                    .with(|pin| check_identity(chain.master_key(), pin.as_ref().map(|p| p.master_key.as_str())));
                 let mut sessions = sessions.clone();
                 if matches!(identity, IdentityCheck::Changed { .. }) {
                     distrust(&mut sessions);
@@ -176,13 +187,16 @@ impl SessionsStore {
         self.client.get_value()
     }
 
-    /// Where sessions are managed when the server delegates authentication:
-    /// the account-management URL (or the issuer) and its actions.
-    pub fn account_management(&self) -> Option<(String, Vec<String>)> {
+    /// Where sessions are managed when the server delegates authentication
+    /// (`None`: it does not, they are signed out here).
+    pub fn account_page(&self) -> Option<AccountPage> {
         self.auth_metadata.with(|m| {
             let m = m.as_ref()?;
-            let base = m.account_management_uri.clone().or_else(|| m.issuer.clone())?;
-            Some((base, m.account_management_actions_supported.clone()))
+            Some(account_page(
+                m.account_management_uri.as_deref(),
+                m.issuer.as_deref(),
+                &m.account_management_actions_supported,
+            ))
         })
     }
 
