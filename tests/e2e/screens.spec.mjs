@@ -68,6 +68,11 @@ for (const width of [1280, 360]) {
     await page.locator("#device-list-filter").click();
     await page.getByTestId("filter-option-ALL").click();
 
+    await page.getByTestId("forget-account").click();
+    await expect(page.getByRole("dialog")).toBeVisible();
+    await shoot(page, `forget-dialog-${width}`);
+    await page.getByRole("dialog").getByTestId("dialog-cancel-button").click();
+
     await page.getByTestId("current-session-menu").click();
     await shoot(page, `menu-${width}`);
     await page.getByRole("menuitem", { name: "Sign out", exact: true }).click();
