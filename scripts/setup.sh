@@ -31,10 +31,14 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
     as_root apt-get update -qq && as_root apt-get install -y -qq chromium chromium-driver
   ) >"$LOGS/chromium.log" 2>&1 &
   pids+=("$!:chromium")
+else
+  say "Chromium already installed ($(command -v chromium))"
 fi
 
+# The installed package's metadata, not synapse.__version__: inside a git
+# checkout that reads "1.163.2 (b=main,<commit>)" and never matches.
 if [ ! -x .synapse-venv/bin/python ] ||
-  ! .synapse-venv/bin/python -c "import synapse,sys; sys.exit(synapse.__version__ != '$SYNAPSE_VERSION')" 2>/dev/null; then
+  ! .synapse-venv/bin/python -c "import importlib.metadata as m,sys; sys.exit(m.version('matrix-synapse') != '$SYNAPSE_VERSION')" 2>/dev/null; then
   say "Installing Synapse $SYNAPSE_VERSION into .synapse-venv in the background"
   (
     rm -rf .synapse-venv
@@ -42,6 +46,8 @@ if [ ! -x .synapse-venv/bin/python ] ||
     .synapse-venv/bin/pip install -q "matrix-synapse==$SYNAPSE_VERSION"
   ) >"$LOGS/synapse.log" 2>&1 &
   pids+=("$!:synapse")
+else
+  say "Synapse $SYNAPSE_VERSION already installed (.synapse-venv)"
 fi
 
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] ||
@@ -50,6 +56,8 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/playwright ] 
   # Playwright must never download a browser: the tests use Debian's Chromium.
   (PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund) >"$LOGS/npm.log" 2>&1 &
   pids+=("$!:npm")
+else
+  say "npm packages up to date"
 fi
 
 # ---- Rust tools (CPU-bound, one after the other) ----
@@ -61,11 +69,15 @@ fi
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   say "Building Trunk $TRUNK_VERSION (about 20 minutes on 2 cores)"
   (cd "$HOME" && cargo install trunk --version "$TRUNK_VERSION" --locked)
+else
+  say "Trunk $TRUNK_VERSION already installed"
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "Building wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 6 minutes)"
   (cd "$HOME" && cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force)
+else
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION already installed"
 fi
 
 # ---- wait for the background jobs ----

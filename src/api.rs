@@ -12,5 +12,5 @@ pub mod keys;
 pub mod push;
 pub mod types;
 
-pub use client::{MatrixClient, Homeserver};
+pub use client::{Homeserver, MatrixClient};
 pub use error::ApiError;

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::web::login::LoginCtx;
 use crate::model::config::AppConfig;
-use crate::web::sso::SsoReturn;
 use crate::pages::login_page::LoginPage;
 use crate::pages::sessions_page::SessionsPage;
+use crate::web::login::LoginCtx;
+use crate::web::sso::SsoReturn;
 
 /// The deployment's configuration (context newtype).
 #[derive(Clone)]
@@ -51,4 +51,3 @@ pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
     }
     .into_any()
 }
-

@@ -9,5 +9,5 @@ pub mod format;
 pub mod i18n;
 pub mod login;
 pub mod sso;
-pub mod storage;
 pub mod startup;
+pub mod storage;

@@ -9,8 +9,8 @@
 use matrix_sessions::api::auth::AuthMetadata;
 use matrix_sessions::api::error::{decode_response, error_from_response};
 use matrix_sessions::api::types::{
-    AccountDataEvent, DevicesResponse, Empty, LoginFlows, LoginResponse, Pusher, PushersResponse,
-    RefreshResponse, SyncResponse, Versions, WellKnown, mxc_to_http,
+    AccountDataEvent, DevicesResponse, Empty, LoginFlows, LoginResponse, Pusher, PushersResponse, RefreshResponse,
+    SyncResponse, Versions, WellKnown, mxc_to_http,
 };
 use matrix_sessions::model::account_data::SessionAccountData;
 use matrix_sessions::model::config::parse_config;
@@ -38,15 +38,62 @@ const STATUSES: &[u16] = &[200, 201, 400, 401, 403, 404, 429, 500, 502, 503];
 
 /// Field names the decoders read, so generated objects reach deep code.
 const KEYS: &[&str] = &[
-    "devices", "device_id", "display_name", "last_seen_ts", "last_seen_ip", "errcode", "error",
-    "soft_logout", "retry_after_ms", "flows", "stages", "session", "completed", "params", "versions",
-    "unstable_features", "m.homeserver", "base_url", "type", "identity_providers", "id", "name",
-    "user_id", "access_token", "refresh_token", "expires_in_ms", "pushers", "pushkey",
-    "org.matrix.msc3881.enabled", "org.matrix.msc3881.device_id", "next_batch", "account_data",
-    "events", "content", "device_lists", "changed", "is_silenced", "device_keys", "master_keys",
-    "self_signing_keys", "keys", "usage", "signatures", "unsigned", "@alice:hs", "ed25519:A",
-    "homeserver", "brand", "theme", "accent_color", "inactive_days", "default_homeserver",
-    "account_management_uri", "account_management_actions_supported", "url", "version",
+    "devices",
+    "device_id",
+    "display_name",
+    "last_seen_ts",
+    "last_seen_ip",
+    "errcode",
+    "error",
+    "soft_logout",
+    "retry_after_ms",
+    "flows",
+    "stages",
+    "session",
+    "completed",
+    "params",
+    "versions",
+    "unstable_features",
+    "m.homeserver",
+    "base_url",
+    "type",
+    "identity_providers",
+    "id",
+    "name",
+    "user_id",
+    "access_token",
+    "refresh_token",
+    "expires_in_ms",
+    "pushers",
+    "pushkey",
+    "org.matrix.msc3881.enabled",
+    "org.matrix.msc3881.device_id",
+    "next_batch",
+    "account_data",
+    "events",
+    "content",
+    "device_lists",
+    "changed",
+    "is_silenced",
+    "device_keys",
+    "master_keys",
+    "self_signing_keys",
+    "keys",
+    "usage",
+    "signatures",
+    "unsigned",
+    "@alice:hs",
+    "ed25519:A",
+    "homeserver",
+    "brand",
+    "theme",
+    "accent_color",
+    "inactive_days",
+    "default_homeserver",
+    "account_management_uri",
+    "account_management_actions_supported",
+    "url",
+    "version",
 ];
 
 fn json_value() -> impl Strategy<Value = Value> {
@@ -110,7 +157,11 @@ fn use_value(value: &Value) {
         sync.account_data_events().iter().for_each(|e| data.apply(e));
         let _ = sync.own_devices_changed("@alice:hs");
     }
-    for kind in ["io.element.matrix_client_information.A", "org.matrix.msc3890.local_notification_settings.A", "m.local_notification_settings.A"] {
+    for kind in [
+        "io.element.matrix_client_information.A",
+        "org.matrix.msc3890.local_notification_settings.A",
+        "m.local_notification_settings.A",
+    ] {
         data.apply(&AccountDataEvent { kind: kind.into(), content: value.clone() });
     }
     let _ = data.stale_client_info(["B"]);

@@ -24,9 +24,7 @@ pub async fn sync(client: &MatrixClient, since: Option<&str>, wait_ms: u32) -> R
         path.push_str(&encode_path_segment(since));
     }
     // The server may hold the request for `wait_ms`; allow for that.
-    client
-        .request_with_timeout(Method::Get, &path, None, wait_ms + super::http::DEFAULT_TIMEOUT_MS)
-        .await
+    client.request_with_timeout(Method::Get, &path, None, wait_ms + super::http::DEFAULT_TIMEOUT_MS).await
 }
 
 /// PUT /_matrix/client/v3/user/{userId}/account_data/{type} — replaces one
@@ -37,8 +35,5 @@ pub async fn put_account_data(client: &MatrixClient, kind: &str, content: &Value
         encode_path_segment(client.user_id()),
         encode_path_segment(kind)
     );
-    client
-        .request_json::<_, Empty>(Method::Put, &path, content)
-        .await
-        .map(|_| ())
+    client.request_json::<_, Empty>(Method::Put, &path, content).await.map(|_| ())
 }

@@ -3,9 +3,7 @@
 use super::client::{Homeserver, MatrixClient};
 use super::error::ApiError;
 use super::http::Method;
-use super::types::{
-    Empty, LoginFlows, LoginResponse, PasswordLoginRequest, UserIdentifier, Versions, WellKnown,
-};
+use super::types::{Empty, LoginFlows, LoginResponse, PasswordLoginRequest, UserIdentifier, Versions, WellKnown};
 use crate::model::homeserver::{HomeserverAddress, parse_address};
 
 /// Why no homeserver was found for an address.
@@ -36,9 +34,7 @@ fn reach_error(target: &str, err: ApiError) -> DiscoveryError {
 
 /// GET /_matrix/client/versions — proves that a base URL is a Matrix server.
 pub async fn get_versions(homeserver: &Homeserver) -> Result<Versions, ApiError> {
-    homeserver
-        .call(Method::Get, "/_matrix/client/versions", None, None)
-        .await
+    homeserver.call(Method::Get, "/_matrix/client/versions", None, None).await
 }
 
 /// GET /_matrix/client/versions as the signed-in account: Synapse reports
@@ -46,9 +42,7 @@ pub async fn get_versions(homeserver: &Homeserver) -> Result<Versions, ApiError>
 /// to authenticated calls, and the anonymous answer may be cached for ten
 /// minutes.
 pub async fn get_account_versions(client: &MatrixClient) -> Result<Versions, ApiError> {
-    client
-        .request(Method::Get, "/_matrix/client/versions", None)
-        .await
+    client.request(Method::Get, "/_matrix/client/versions", None).await
 }
 
 async fn check_base_url(base_url: &str) -> Result<(Homeserver, Versions), DiscoveryError> {
@@ -83,14 +77,12 @@ pub async fn resolve_homeserver(input: &str) -> Result<(Homeserver, Versions), D
                 Ok(_) => check_base_url(&fallback_base_url).await,
                 Err(ApiError::Timeout(s)) => Err(DiscoveryError::Timeout(name, s)),
                 // No well-known (or no CORS on it): try the name itself.
-                Err(_) => check_base_url(&fallback_base_url)
-                    .await
-                    .map_err(|e| match e {
-                        DiscoveryError::NotMatrix(_) | DiscoveryError::Unreachable(_) => {
-                            DiscoveryError::Unreachable(name.clone())
-                        }
-                        other => other,
-                    }),
+                Err(_) => check_base_url(&fallback_base_url).await.map_err(|e| match e {
+                    DiscoveryError::NotMatrix(_) | DiscoveryError::Unreachable(_) => {
+                        DiscoveryError::Unreachable(name.clone())
+                    }
+                    other => other,
+                }),
             }
         }
     }
@@ -98,9 +90,7 @@ pub async fn resolve_homeserver(input: &str) -> Result<(Homeserver, Versions), D
 
 /// GET /_matrix/client/v3/login — the sign-in methods the server offers.
 pub async fn get_login_flows(homeserver: &Homeserver) -> Result<LoginFlows, ApiError> {
-    homeserver
-        .call(Method::Get, "/_matrix/client/v3/login", None, None)
-        .await
+    homeserver.call(Method::Get, "/_matrix/client/v3/login", None, None).await
 }
 
 /// POST /_matrix/client/v3/login with a password — 403 `M_FORBIDDEN` for a
@@ -119,9 +109,7 @@ pub async fn login_with_password(
         refresh_token: true,
     };
     let body = serde_json::to_string(&request).map_err(|e| ApiError::Decode(e.to_string()))?;
-    homeserver
-        .call(Method::Post, "/_matrix/client/v3/login", Some(&body), None)
-        .await
+    homeserver.call(Method::Post, "/_matrix/client/v3/login", Some(&body), None).await
 }
 
 /// POST /_matrix/client/v3/login with a single-sign-on `loginToken` — 403
@@ -137,9 +125,7 @@ pub async fn login_with_token(
         "initial_device_display_name": device_display_name,
         "refresh_token": true,
     });
-    homeserver
-        .call(Method::Post, "/_matrix/client/v3/login", Some(&body.to_string()), None)
-        .await
+    homeserver.call(Method::Post, "/_matrix/client/v3/login", Some(&body.to_string()), None).await
 }
 
 /// Where the browser goes to sign in with single sign-on (a page, not an
@@ -147,10 +133,8 @@ pub async fn login_with_token(
 pub fn sso_redirect_url(homeserver: &Homeserver, idp: Option<&str>, redirect_url: &str) -> String {
     use super::client::encode_path_segment;
     let idp = idp.map(|id| format!("/{}", encode_path_segment(id))).unwrap_or_default();
-    homeserver.url(&format!(
-        "/_matrix/client/v3/login/sso/redirect{idp}?redirectUrl={}",
-        encode_path_segment(redirect_url)
-    ))
+    homeserver
+        .url(&format!("/_matrix/client/v3/login/sso/redirect{idp}?redirectUrl={}", encode_path_segment(redirect_url)))
 }
 
 /// The account-management part of a server's OAuth 2.0 metadata, present
@@ -189,8 +173,5 @@ pub async fn get_auth_metadata(homeserver: &Homeserver) -> Result<Option<AuthMet
 
 /// POST /_matrix/client/v3/logout — deletes this session on the server.
 pub async fn logout(client: &MatrixClient) -> Result<(), ApiError> {
-    client
-        .request::<Empty>(Method::Post, "/_matrix/client/v3/logout", Some("{}"))
-        .await
-        .map(|_| ())
+    client.request::<Empty>(Method::Post, "/_matrix/client/v3/logout", Some("{}")).await.map(|_| ())
 }

@@ -21,9 +21,7 @@ pub fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(byte))
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(char::from(byte)),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -261,11 +259,7 @@ impl MatrixClient {
         match self.send::<T>(method, path, body, &used, timeout_ms).await {
             Err(ApiError::UnknownToken { soft_logout, message }) => {
                 if self.tokens().refresh_token.is_none() {
-                    self.signed_out(if soft_logout {
-                        SignedOutReason::Expired
-                    } else {
-                        SignedOutReason::Revoked
-                    });
+                    self.signed_out(if soft_logout { SignedOutReason::Expired } else { SignedOutReason::Revoked });
                     return Err(ApiError::UnknownToken { soft_logout, message });
                 }
                 self.refresh(&used).await?;
@@ -299,15 +293,11 @@ impl MatrixClient {
         token: &str,
         timeout_ms: u32,
     ) -> Result<T, ApiError> {
-        self.inner
-            .homeserver
-            .call_with_timeout(method, path, body, Some(token), timeout_ms)
-            .await
+        self.inner.homeserver.call_with_timeout(method, path, body, Some(token), timeout_ms).await
     }
 
     fn is_fatal_refresh_error(&self, err: &ApiError) -> bool {
-        matches!(err, ApiError::UnknownToken { .. })
-            || matches!(err.status(), Some(401 | 403))
+        matches!(err, ApiError::UnknownToken { .. }) || matches!(err.status(), Some(401 | 403))
     }
 
     fn signed_out(&self, reason: SignedOutReason) {
@@ -365,17 +355,11 @@ impl MatrixClient {
     /// a refused refresh (401/403) means the login is over.
     async fn refresh_now(&self) -> Result<(), ApiError> {
         let Some(refresh_token) = self.tokens().refresh_token else {
-            return Err(ApiError::UnknownToken {
-                soft_logout: true,
-                message: "Your sign-in has expired.".into(),
-            });
+            return Err(ApiError::UnknownToken { soft_logout: true, message: "Your sign-in has expired.".into() });
         };
         let body = serde_json::json!({ "refresh_token": refresh_token }).to_string();
-        let answer: Result<RefreshResponse, ApiError> = self
-            .inner
-            .homeserver
-            .call(Method::Post, "/_matrix/client/v3/refresh", Some(&body), None)
-            .await;
+        let answer: Result<RefreshResponse, ApiError> =
+            self.inner.homeserver.call(Method::Post, "/_matrix/client/v3/refresh", Some(&body), None).await;
         match answer {
             Ok(answer) => {
                 let tokens = Tokens::issued(
@@ -446,7 +430,10 @@ mod tests {
     #[test]
     fn debug_output_hides_the_tokens() {
         let text = format!("{:?}", tokens(Some(1), Some(1), true));
-        assert_eq!(text, r#"Tokens { access_token: "[redacted]", refresh_token: Some("[redacted]"), expires_at_ms: Some(1), lifetime_ms: Some(1) }"#);
+        assert_eq!(
+            text,
+            r#"Tokens { access_token: "[redacted]", refresh_token: Some("[redacted]"), expires_at_ms: Some(1), lifetime_ms: Some(1) }"#
+        );
     }
 
     #[test]

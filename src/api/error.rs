@@ -35,11 +35,7 @@ pub enum ApiError {
     AuthRequired(UiaState),
     /// A Matrix error with the server's own explanation.
     #[error("{message}")]
-    Matrix {
-        status: u16,
-        errcode: String,
-        message: String,
-    },
+    Matrix { status: u16, errcode: String, message: String },
     /// A failure status without a Matrix error body.
     #[error("The homeserver answered with an error (HTTP {status}).")]
     Http { status: u16 },
@@ -51,7 +47,9 @@ pub enum ApiError {
     TooLarge(u32),
     /// The server answered with a redirect, which is not followed (it would
     /// send the request's body, a password or token, elsewhere).
-    #[error("The homeserver answered with a redirect to another address. It was not followed, so nothing was sent there.")]
+    #[error(
+        "The homeserver answered with a redirect to another address. It was not followed, so nothing was sent there."
+    )]
     Redirected,
 }
 
@@ -109,12 +107,7 @@ fn uia_state(body: &Value) -> Option<UiaState> {
         .map(|flow| {
             flow.get("stages")
                 .and_then(Value::as_array)
-                .map(|stages| {
-                    stages
-                        .iter()
-                        .filter_map(|s| s.as_str().map(str::to_string))
-                        .collect()
-                })
+                .map(|stages| stages.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
                 .unwrap_or_default()
         })
         .collect();
@@ -180,10 +173,7 @@ mod tests {
 
     #[test]
     fn wrong_password_is_a_matrix_error_with_the_server_text() {
-        let err = error_from_response(
-            403,
-            r#"{"errcode":"M_FORBIDDEN","error":"Invalid username or password"}"#,
-        );
+        let err = error_from_response(403, r#"{"errcode":"M_FORBIDDEN","error":"Invalid username or password"}"#);
         assert_eq!(err.errcode(), Some("M_FORBIDDEN"));
         assert_eq!(err.to_string(), "Invalid username or password");
     }
@@ -206,11 +196,11 @@ mod tests {
             401,
             r#"{"errcode":"M_UNKNOWN_TOKEN","error":"Access token has expired","soft_logout":true}"#,
         );
-        assert_eq!(
-            soft,
-            ApiError::UnknownToken { soft_logout: true, message: "Access token has expired".into() }
+        assert_eq!(soft, ApiError::UnknownToken { soft_logout: true, message: "Access token has expired".into() });
+        let hard = error_from_response(
+            401,
+            r#"{"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed.","soft_logout":false}"#,
         );
-        let hard = error_from_response(401, r#"{"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed.","soft_logout":false}"#);
         assert!(matches!(hard, ApiError::UnknownToken { soft_logout: false, .. }));
     }
 
@@ -235,7 +225,10 @@ mod tests {
 
     #[test]
     fn success_bodies_that_do_not_match_are_decode_errors() {
-        assert!(matches!(decode_response::<DevicesResponse>(200, r#"{"devices":[{"device_id":"A""#), Err(ApiError::Decode(_))));
+        assert!(matches!(
+            decode_response::<DevicesResponse>(200, r#"{"devices":[{"device_id":"A""#),
+            Err(ApiError::Decode(_))
+        ));
         assert!(matches!(decode_response::<DevicesResponse>(200, r#"{"devices":"many"}"#), Err(ApiError::Decode(_))));
         assert!(matches!(decode_response::<DevicesResponse>(200, "null"), Err(ApiError::Decode(_))));
         assert!(decode_response::<Empty>(200, "").is_ok());

@@ -3,10 +3,10 @@
 //! decoding stays in pure, tested code (`error.rs`).
 
 use gloo_net::http::{Method as GlooMethod, RequestBuilder};
-use web_sys::{RequestCache, RequestRedirect, ResponseType};
 use gloo_timers::callback::Timeout;
 use std::cell::Cell;
 use std::rc::Rc;
+use web_sys::{RequestCache, RequestRedirect, ResponseType};
 
 use super::error::ApiError;
 
@@ -92,17 +92,10 @@ async fn send_with(
     }
     let seconds = timeout_ms.div_ceil(1000);
     let failed = |e: gloo_net::Error| {
-        if timed_out.get() {
-            ApiError::Timeout(seconds)
-        } else {
-            ApiError::Network(e.to_string())
-        }
+        if timed_out.get() { ApiError::Timeout(seconds) } else { ApiError::Network(e.to_string()) }
     };
     let request = match body {
-        Some(json) => builder
-            .header("Content-Type", "application/json")
-            .body(json)
-            .map_err(failed)?,
+        Some(json) => builder.header("Content-Type", "application/json").body(json).map_err(failed)?,
         None => builder.build().map_err(failed)?,
     };
     let response = request.send().await.map_err(failed)?;
@@ -132,10 +125,7 @@ async fn read_body(response: &gloo_net::http::Response, limit: usize) -> Result<
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
-    let declared = response
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared = response.headers().get("content-length").and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         if let Some(stream) = response.body() {
             let _ = stream.cancel();
@@ -143,10 +133,8 @@ async fn read_body(response: &gloo_net::http::Response, limit: usize) -> Result<
         return Err(BodyError::TooLarge);
     }
     let Some(stream) = response.body() else { return Ok(String::new()) };
-    let reader: web_sys::ReadableStreamDefaultReader = stream
-        .get_reader()
-        .dyn_into()
-        .map_err(|_| BodyError::Js("the answer could not be read".into()))?;
+    let reader: web_sys::ReadableStreamDefaultReader =
+        stream.get_reader().dyn_into().map_err(|_| BodyError::Js("the answer could not be read".into()))?;
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0).min(limit));
     loop {
         let chunk = JsFuture::from(reader.read())

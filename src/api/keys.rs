@@ -11,9 +11,7 @@ use super::http::Method;
 /// objects exactly as the server sent them.
 pub async fn query_own_keys(client: &MatrixClient) -> Result<Value, ApiError> {
     let body = json!({ "device_keys": { client.user_id(): [] } });
-    let answer: Value = client
-        .request_json(Method::Post, "/_matrix/client/v3/keys/query", &body)
-        .await?;
+    let answer: Value = client.request_json(Method::Post, "/_matrix/client/v3/keys/query", &body).await?;
     if answer.is_object() {
         Ok(answer)
     } else {

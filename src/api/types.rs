@@ -116,7 +116,10 @@ pub struct PasswordLoginRequest<'a> {
 /// The password stays out of logs and panic messages.
 impl std::fmt::Debug for PasswordLoginRequest<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PasswordLoginRequest").field("identifier", &self.identifier).field("password", &"[redacted]").finish()
+        f.debug_struct("PasswordLoginRequest")
+            .field("identifier", &self.identifier)
+            .field("password", &"[redacted]")
+            .finish()
     }
 }
 
@@ -185,19 +188,13 @@ impl Pusher {
     /// The session whose token created the pusher (MSC3881, unstable or
     /// stable name).
     pub fn device_id(&self) -> Option<&str> {
-        self.0
-            .get("org.matrix.msc3881.device_id")
-            .or_else(|| self.0.get("device_id"))
-            .and_then(Value::as_str)
+        self.0.get("org.matrix.msc3881.device_id").or_else(|| self.0.get("device_id")).and_then(Value::as_str)
     }
 
     /// Whether the pusher delivers notifications (MSC3881); `None` when the
     /// server does not say.
     pub fn enabled(&self) -> Option<bool> {
-        self.0
-            .get("org.matrix.msc3881.enabled")
-            .or_else(|| self.0.get("enabled"))
-            .and_then(Value::as_bool)
+        self.0.get("org.matrix.msc3881.enabled").or_else(|| self.0.get("enabled")).and_then(Value::as_bool)
     }
 
     pub fn pushkey(&self) -> &str {
@@ -260,9 +257,7 @@ impl SyncResponse {
 
     /// True when the user's own list of sessions changed.
     pub fn own_devices_changed(&self, user_id: &str) -> bool {
-        self.device_lists
-            .as_ref()
-            .is_some_and(|d| d.changed.iter().any(|u| u == user_id))
+        self.device_lists.as_ref().is_some_and(|d| d.changed.iter().any(|u| u == user_id))
     }
 }
 

@@ -1,12 +1,12 @@
-use leptos::prelude::*;
 use crate::web::i18n::t;
+use leptos::prelude::*;
 use stylers::style_sheet;
 
 use crate::components::device_heading::{DeviceHeading, RenameStatus};
 use crate::components::verification_card::VerificationCard;
-use crate::web::format;
 use crate::model::account_management::ManagedAt;
 use crate::model::sessions::SessionRow;
+use crate::web::format;
 
 /// Where a push-notification change stands, as the page reports it.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -1,6 +1,6 @@
+use crate::web::i18n::{t, t_with};
 use leptos::html::{Button, Input};
 use leptos::prelude::*;
-use crate::web::i18n::{t, t_with};
 use stylers::style_sheet;
 
 /// Session names longer than this are refused by Synapse (`M_TOO_LARGE`).

@@ -1,10 +1,10 @@
-use leptos::prelude::*;
 use crate::web::i18n::{t, t_with};
+use leptos::prelude::*;
 use stylers::style_sheet;
 
-use crate::web::format;
 use crate::model::sessions::SessionRow;
 use crate::model::trust::Trust;
+use crate::web::format;
 
 /// Selection checkbox of a tile in the Other sessions list.
 #[derive(Clone, Copy)]
@@ -34,9 +34,8 @@ pub fn DeviceTile(
     let id = row.with_untracked(|r| r.id().to_string());
     let name = move || row.with(|r| r.name().to_string());
     let last_activity = move || {
-        row.with(|r| r.device.last_seen_ts).map(|ts| {
-            (t_with("tile.last_activity", &[("time", &format::last_activity(ts))]), format::full_date(ts))
-        })
+        row.with(|r| r.device.last_seen_ts)
+            .map(|ts| (t_with("tile.last_activity", &[("time", &format::last_activity(ts))]), format::full_date(ts)))
     };
     let ip = move || row.with(|r| r.device.last_seen_ip.clone().filter(|ip| !ip.is_empty()));
     let is_inactive = move || row.with(|r| r.is_inactive);
@@ -49,10 +48,7 @@ pub fn DeviceTile(
     };
     let inactive_text = move || {
         row.with(|r| r.device.last_seen_ts).map(|ts| {
-            t_with(
-                "tile.inactive",
-                &[("days", &inactive_days.to_string()), ("time", &format::last_activity(ts))],
-            )
+            t_with("tile.inactive", &[("days", &inactive_days.to_string()), ("time", &format::last_activity(ts))])
         })
     };
     let toggle_label = move || {

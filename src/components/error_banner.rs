@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::web::i18n::{t, t_count};
+use leptos::prelude::*;
 
 /// A failed load: what went wrong, when it is tried again by itself, and a
 /// button to try now.

@@ -67,9 +67,7 @@ fn focused_element() -> Option<web_sys::HtmlElement> {
 /// Focuses `opener` if it is still in the page and can take focus, else the
 /// first fallback that exists.
 fn return_focus(opener: Option<web_sys::HtmlElement>, fallbacks: &[&str]) {
-    let is_focused = |el: &web_sys::HtmlElement| {
-        focused_element().is_some_and(|f| f == *el)
-    };
+    let is_focused = |el: &web_sys::HtmlElement| focused_element().is_some_and(|f| f == *el);
     if let Some(el) = opener
         && el.is_connected()
     {

@@ -1,6 +1,6 @@
+use crate::web::i18n::t;
 use leptos::html::Div;
 use leptos::prelude::*;
-use crate::web::i18n::t;
 use stylers::style_sheet;
 use wasm_bindgen::JsCast;
 
@@ -60,9 +60,7 @@ pub fn OptionsMenu(
     let menu_items = move || -> Vec<web_sys::HtmlElement> {
         let Some(root) = root.try_get_untracked().flatten() else { return vec![] };
         let Ok(list) = root.query_selector_all("[role=menuitem],[role=menuitemradio]") else { return vec![] };
-        (0..list.length())
-            .filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
-            .collect()
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect()
     };
     let focus_button = move || {
         if let Some(root) = root.try_get_untracked().flatten()
@@ -85,9 +83,7 @@ pub fn OptionsMenu(
             return;
         }
         let items = menu_items();
-        let active = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.active_element());
+        let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
         let index = items
             .iter()
             .position(|item| active.as_ref().is_some_and(|a| a == item.unchecked_ref::<web_sys::Element>()));
@@ -114,9 +110,7 @@ pub fn OptionsMenu(
     // button hides once sessions are selected): hence the `try_` accessors.
     let on_focusout = move |ev: web_sys::FocusEvent| {
         let inside = match (root.try_get_untracked().flatten(), ev.related_target()) {
-            (Some(root), Some(next)) => next
-                .dyn_into::<web_sys::Node>()
-                .is_ok_and(|node| root.contains(Some(&node))),
+            (Some(root), Some(next)) => next.dyn_into::<web_sys::Node>().is_ok_and(|node| root.contains(Some(&node))),
             _ => false,
         };
         if !inside {

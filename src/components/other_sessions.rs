@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
-use leptos::prelude::*;
 use crate::web::i18n::{t, t_count, t_with};
+use leptos::prelude::*;
 use stylers::style_sheet;
 
 use crate::components::device_details::{DeviceDetails, SessionActions};
@@ -27,9 +27,8 @@ fn filter_label(filter: SessionFilter) -> String {
 
 /// Description of a filter in the dropdown.
 fn filter_description(filter: SessionFilter, inactive_days: u32) -> Option<String> {
-    (filter != SessionFilter::All).then(|| {
-        t_with(&format!("filter.{}.description", filter_key(filter)), &[("days", &inactive_days.to_string())])
-    })
+    (filter != SessionFilter::All)
+        .then(|| t_with(&format!("filter.{}.description", filter_key(filter)), &[("days", &inactive_days.to_string())]))
 }
 
 /// The card above a filtered list: heading and advice.
@@ -81,9 +80,8 @@ pub fn OtherSessions(
 ) -> impl IntoView {
     let is_delegated = move || is_delegated.get();
     let class_name = style_sheet!("style/components/other_sessions.css");
-    let selected_count = move || {
-        ids.with(|ids| selected_ids.with(|sel| ids.iter().filter(|id| sel.contains(id)).count()))
-    };
+    let selected_count =
+        move || ids.with(|ids| selected_ids.with(|sel| ids.iter().filter(|id| sel.contains(id)).count()));
     let select_all = Memo::new(move |_| ids.with(|ids| selected_ids.with(|sel| select_all_state(ids, sel))));
     let menu_items = Signal::derive(move || {
         let n = total_count.get();
@@ -330,9 +328,9 @@ fn grow_when_seen(target: NodeRef<leptos::html::Div>, limit: RwSignal<usize>) {
         // Re-observe whenever the marker is (re)created.
         let Some(element) = target.get() else { return };
         let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            let seen = entries.iter().any(|e| {
-                e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting())
-            });
+            let seen = entries
+                .iter()
+                .any(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().is_ok_and(|e| e.is_intersecting()));
             if seen {
                 limit.try_update(|l| *l += PAGE_SIZE);
             }

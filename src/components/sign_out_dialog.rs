@@ -1,6 +1,6 @@
+use crate::web::i18n::{t, t_count};
 use leptos::html::Input;
 use leptos::prelude::*;
-use crate::web::i18n::{t, t_count};
 
 use crate::components::modal::Modal;
 
@@ -12,9 +12,13 @@ pub enum SignOutPhase {
     /// The server wants the account password.
     Password,
     /// Single sign-on: `popup_done` once the popup reported success.
-    Sso { popup_done: bool },
+    Sso {
+        popup_done: bool,
+    },
     /// A stage without a form here: the server's own page does it.
-    Fallback { stage: String },
+    Fallback {
+        stage: String,
+    },
 }
 
 /// The dialog that confirms signing out other sessions and asks for
@@ -68,12 +72,9 @@ pub fn SignOutDialog(
         SignOutPhase::Fallback { .. } => t("uia.fallback_button"),
         _ => t("sign_out.confirm"),
     };
-    let is_danger = move || {
-        matches!(phase.get(), SignOutPhase::Confirm | SignOutPhase::Sso { popup_done: true })
-    };
-    let primary_disabled = move || {
-        is_pending.get() || (phase.get() == SignOutPhase::Password && password.with(String::is_empty))
-    };
+    let is_danger = move || matches!(phase.get(), SignOutPhase::Confirm | SignOutPhase::Sso { popup_done: true });
+    let primary_disabled =
+        move || is_pending.get() || (phase.get() == SignOutPhase::Password && password.with(String::is_empty));
     let on_primary = move || match phase.get_untracked() {
         SignOutPhase::Confirm => on_confirm.run(()),
         SignOutPhase::Password => on_password.run(()),

@@ -1,5 +1,5 @@
-use leptos::prelude::*;
 use crate::web::i18n::t;
+use leptos::prelude::*;
 use stylers::style_sheet;
 
 use crate::model::trust::Trust;

@@ -24,12 +24,7 @@ pub struct ClientInfo {
 impl ClientInfo {
     pub fn from_content(content: &Value) -> Self {
         let field = |key: &str| {
-            content
-                .get(key)
-                .and_then(Value::as_str)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
+            content.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
         };
         ClientInfo { name: field("name"), version: field("version"), url: field("url") }
     }
@@ -101,10 +96,8 @@ impl SessionAccountData {
             return;
         }
         let is_silenced = event.content.get("is_silenced").and_then(Value::as_bool).unwrap_or(false);
-        self.local_notifications.insert(
-            device_id.to_string(),
-            LocalNotifications { is_silenced, event_type: event.kind.clone() },
-        );
+        self.local_notifications
+            .insert(device_id.to_string(), LocalNotifications { is_silenced, event_type: event.kind.clone() });
     }
 
     /// Client-information event types of sessions that no longer exist and
@@ -125,11 +118,7 @@ impl SessionAccountData {
 /// or trailing slash (Element's convention).
 pub fn own_client_info(brand: &str, version: &str, page_url: &str) -> Value {
     let without_scheme = page_url.split_once("://").map_or(page_url, |(_, rest)| rest);
-    let url = without_scheme
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .trim_end_matches('/');
+    let url = without_scheme.split(['?', '#']).next().unwrap_or("").trim_end_matches('/');
     json!({ "name": brand, "version": version, "url": url })
 }
 

@@ -47,11 +47,7 @@ pub fn list_action(supported: &[String]) -> &'static str {
 
 /// The first advertised action; the first (stable) name when none is.
 fn pick(supported: &[String], preference: &[&'static str]) -> &'static str {
-    preference
-        .iter()
-        .find(|a| supported.iter().any(|s| s == *a))
-        .copied()
-        .unwrap_or(preference[0])
+    preference.iter().find(|a| supported.iter().any(|s| s == *a)).copied().unwrap_or(preference[0])
 }
 
 /// `base` with `action` (and `device_id`) added to its query.
@@ -85,7 +81,10 @@ mod tests {
             account_page(None, Some("https://auth.example.org/"), &[]),
             AccountPage::Page { base: "https://auth.example.org/".into(), actions: vec![] }
         );
-        assert_eq!(account_page(Some("javascript:alert(1)"), Some("https://auth.example.org/"), &[]), AccountPage::Unavailable);
+        assert_eq!(
+            account_page(Some("javascript:alert(1)"), Some("https://auth.example.org/"), &[]),
+            AccountPage::Unavailable
+        );
         assert_eq!(account_page(None, Some("data:text/html,x"), &[]), AccountPage::Unavailable);
         assert_eq!(account_page(None, None, &[]), AccountPage::Unavailable);
     }
@@ -96,7 +95,10 @@ mod tests {
 
     #[test]
     fn prefers_the_stable_device_view() {
-        assert_eq!(session_action(&s(&["org.matrix.session_view", "org.matrix.device_view"])), "org.matrix.device_view");
+        assert_eq!(
+            session_action(&s(&["org.matrix.session_view", "org.matrix.device_view"])),
+            "org.matrix.device_view"
+        );
         assert_eq!(session_action(&s(&["org.matrix.session_view", "session_view"])), "org.matrix.session_view");
         assert_eq!(session_action(&s(&["session_view"])), "session_view");
         assert_eq!(session_action(&[]), "org.matrix.device_view");

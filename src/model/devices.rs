@@ -23,11 +23,7 @@ pub fn compare_sessions(a: &Device, b: &Device) -> Ordering {
         (None, None) => Ordering::Equal,
     };
     by_time
-        .then_with(|| {
-            display_name(a)
-                .to_lowercase()
-                .cmp(&display_name(b).to_lowercase())
-        })
+        .then_with(|| display_name(a).to_lowercase().cmp(&display_name(b).to_lowercase()))
         .then_with(|| a.device_id.cmp(&b.device_id))
 }
 
@@ -41,12 +37,7 @@ mod tests {
     use super::*;
 
     fn device(id: &str, name: Option<&str>, ts: Option<i64>) -> Device {
-        Device {
-            device_id: id.into(),
-            display_name: name.map(Into::into),
-            last_seen_ip: None,
-            last_seen_ts: ts,
-        }
+        Device { device_id: id.into(), display_name: name.map(Into::into), last_seen_ip: None, last_seen_ts: ts }
     }
 
     fn ids(devices: &[Device]) -> Vec<&str> {
@@ -55,11 +46,7 @@ mod tests {
 
     #[test]
     fn most_recent_first() {
-        let mut list = vec![
-            device("A", None, Some(10)),
-            device("B", None, Some(30)),
-            device("C", None, Some(20)),
-        ];
+        let mut list = vec![device("A", None, Some(10)), device("B", None, Some(30)), device("C", None, Some(20))];
         sort_sessions(&mut list);
         assert_eq!(ids(&list), ["B", "C", "A"]);
     }

@@ -66,11 +66,7 @@ pub fn filtered_ids<'a>(
     row_of: impl Fn(&str) -> Option<&'a SessionRow>,
     filter: SessionFilter,
 ) -> Vec<String> {
-    ordered
-        .iter()
-        .filter(|id| row_of(id).is_some_and(|row| filter.matches(row)))
-        .cloned()
-        .collect()
+    ordered.iter().filter(|id| row_of(id).is_some_and(|row| filter.matches(row))).cloned().collect()
 }
 
 /// What the Security recommendations section shows.

@@ -8,11 +8,7 @@ pub enum HomeserverAddress {
     BaseUrl(String),
     /// A server name such as `example.org`: look up `well_known_url`, and
     /// if there is no well-known document, try `fallback_base_url`.
-    ServerName {
-        name: String,
-        well_known_url: String,
-        fallback_base_url: String,
-    },
+    ServerName { name: String, well_known_url: String, fallback_base_url: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -31,9 +27,7 @@ pub fn normalise_base_url(url: &str) -> String {
 fn valid_authority(authority: &str) -> bool {
     !authority.is_empty()
         && !authority.starts_with(':')
-        && authority
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
+        && authority.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
 }
 
 /// Loopback hosts are reached over plain HTTP when no scheme is typed, so a
@@ -54,10 +48,7 @@ pub fn parse_address(input: &str) -> Result<HomeserverAddress, AddressError> {
     }
     let invalid = || AddressError::Invalid(input.to_string());
     let lower = input.to_ascii_lowercase();
-    if let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    {
+    if let Some(rest) = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://")) {
         let authority = rest.split('/').next().unwrap_or("");
         if !valid_authority(authority) || input.contains(char::is_whitespace) {
             return Err(invalid());
@@ -151,9 +142,7 @@ mod tests {
 
     #[test]
     fn loopback_server_name_uses_http() {
-        let Ok(HomeserverAddress::ServerName { well_known_url, .. }) =
-            parse_address("localhost:8080")
-        else {
+        let Ok(HomeserverAddress::ServerName { well_known_url, .. }) = parse_address("localhost:8080") else {
             panic!("expected a server name");
         };
         assert_eq!(well_known_url, "http://localhost:8080/.well-known/matrix/client");

@@ -43,11 +43,9 @@ pub fn push_toggle(
             unsupported: false,
             target: PushTarget::Pusher(p.clone()),
         }),
-        (_, Some(silenced)) => Some(PushToggle {
-            is_on: !silenced,
-            unsupported: false,
-            target: PushTarget::LocalSettings,
-        }),
+        (_, Some(silenced)) => {
+            Some(PushToggle { is_on: !silenced, unsupported: false, target: PushTarget::LocalSettings })
+        }
         (Some(p), None) => Some(PushToggle {
             is_on: p.enabled().unwrap_or(true),
             unsupported: true,

@@ -133,7 +133,8 @@ mod tests {
 
     #[test]
     fn rows_combine_client_info_and_push_state() {
-        let device = |id: &str| Device { device_id: id.into(), display_name: None, last_seen_ip: None, last_seen_ts: None };
+        let device =
+            |id: &str| Device { device_id: id.into(), display_name: None, last_seen_ip: None, last_seen_ts: None };
         let mut data = SessionAccountData::default();
         data.apply(&crate::api::types::AccountDataEvent {
             kind: "io.element.matrix_client_information.A".into(),

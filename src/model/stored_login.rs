@@ -70,8 +70,7 @@ impl StoredLogin {
 
 /// Reads and validates the stored value.
 pub fn parse_stored_login(raw: &str) -> Result<StoredLogin, StoredLoginError> {
-    let login: StoredLogin =
-        serde_json::from_str(raw).map_err(|_| StoredLoginError::Unreadable)?;
+    let login: StoredLogin = serde_json::from_str(raw).map_err(|_| StoredLoginError::Unreadable)?;
     login.validate()?;
     Ok(login)
 }

@@ -40,11 +40,7 @@ pub enum ActivityLabel {
 /// Picks the label shape for `at` (taken at `at_ms`) seen from `now`.
 pub fn activity_label(at_ms: i64, at: LocalTime, now_ms: i64, now: LocalTime) -> ActivityLabel {
     if at_ms.saturating_add(SIX_DAYS_MS) >= now_ms {
-        if at.same_day(&now) {
-            ActivityLabel::Today(at)
-        } else {
-            ActivityLabel::ThisWeek(at)
-        }
+        if at.same_day(&now) { ActivityLabel::Today(at) } else { ActivityLabel::ThisWeek(at) }
     } else if at.year == now.year {
         ActivityLabel::ThisYear(at)
     } else {
@@ -53,19 +49,14 @@ pub fn activity_label(at_ms: i64, at: LocalTime, now_ms: i64, now: LocalTime) ->
 }
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 fn weekday(t: &LocalTime) -> &'static str {
     WEEKDAYS.get(usize::from(t.weekday)).copied().unwrap_or("")
 }
 
 fn month(t: &LocalTime) -> &'static str {
-    MONTHS
-        .get(usize::from(t.month.saturating_sub(1)))
-        .copied()
-        .unwrap_or("")
+    MONTHS.get(usize::from(t.month.saturating_sub(1))).copied().unwrap_or("")
 }
 
 fn clock(t: &LocalTime) -> String {
@@ -86,14 +77,7 @@ impl ActivityLabel {
 
 /// The full date used in session details: "Fri, Mar 6, 2026, 15:14".
 pub fn full_date_english(t: &LocalTime) -> String {
-    format!(
-        "{}, {} {}, {}, {}",
-        weekday(t),
-        month(t),
-        t.day,
-        t.year,
-        clock(t)
-    )
+    format!("{}, {} {}, {}, {}", weekday(t), month(t), t.day, t.year, clock(t))
 }
 
 #[cfg(test)]

@@ -15,9 +15,7 @@ use serde_json::Value;
 /// padding too.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    GeneralPurposeConfig::new().with_encode_padding(false).with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
 /// Canonical JSON (spec appendix): keys sorted by code point, no
@@ -55,11 +53,7 @@ pub fn has_valid_signature(object: &Value, user_id: &str, key_name: &str, public
     let (Some(key), Some(bytes)) = (decode_key(public_key), signed_bytes(object)) else {
         return false;
     };
-    let Some(signature) = BASE64
-        .decode(signature)
-        .ok()
-        .and_then(|b| <[u8; 64]>::try_from(b).ok())
-    else {
+    let Some(signature) = BASE64.decode(signature).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else {
         return false;
     };
     key.verify_strict(bytes.as_bytes(), &Signature::from_bytes(&signature)).is_ok()
@@ -122,10 +116,8 @@ pub enum Trust {
 
 /// Reads the cross-signing chain of `user_id` from a `/keys/query` answer.
 pub fn cross_signing(keys: &Value, user_id: &str) -> CrossSigning {
-    let Some(master_key) = keys
-        .get("master_keys")
-        .and_then(|m| m.get(user_id))
-        .and_then(|m| cross_signing_key(m, user_id, "master"))
+    let Some(master_key) =
+        keys.get("master_keys").and_then(|m| m.get(user_id)).and_then(|m| cross_signing_key(m, user_id, "master"))
     else {
         return CrossSigning::NotSetUp;
     };
@@ -206,10 +198,7 @@ pub fn device_trust_cached(
     if !cache.check(device_keys, user_id, self_signing_key, self_signing_key) {
         return Trust::Unverified;
     }
-    let own_key = device_keys
-        .get("keys")
-        .and_then(|k| k.get(format!("ed25519:{device_id}")))
-        .and_then(Value::as_str);
+    let own_key = device_keys.get("keys").and_then(|k| k.get(format!("ed25519:{device_id}"))).and_then(Value::as_str);
     match own_key {
         Some(key) if cache.check(device_keys, user_id, device_id, key) => Trust::Verified,
         _ => Trust::Unverified,
@@ -245,10 +234,7 @@ pub fn verify_all(keys: &Value, user_id: &str) -> (CrossSigning, HashMap<String,
         .and_then(|d| d.get(user_id))
         .and_then(Value::as_object)
         .map(|devices| {
-            devices
-                .iter()
-                .map(|(id, object)| (id.clone(), device_trust(object, user_id, id, &chain)))
-                .collect()
+            devices.iter().map(|(id, object)| (id.clone(), device_trust(object, user_id, id, &chain))).collect()
         })
         .unwrap_or_default();
     (chain, devices)
@@ -270,7 +256,10 @@ pub enum IdentityCheck {
     FirstSeen,
     Same,
     /// The published master key differs from the remembered one.
-    Changed { previous: String, current: String },
+    Changed {
+        previous: String,
+        current: String,
+    },
     NoIdentity,
 }
 
@@ -330,8 +319,12 @@ mod tests {
 
     #[test]
     fn canonical_json_sorts_keys_and_uses_shortest_escapes() {
-        let value: Value = serde_json::from_str(r#"{"b":1,"a":{"z":"\u00e9\n\u0001/\"","y":[3,{"d":0,"c":-1}]},"A":true}"#).unwrap();
-        assert_eq!(canonical_json(&value), "{\"A\":true,\"a\":{\"y\":[3,{\"c\":-1,\"d\":0}],\"z\":\"é\\n\\u0001/\\\"\"},\"b\":1}");
+        let value: Value =
+            serde_json::from_str(r#"{"b":1,"a":{"z":"\u00e9\n\u0001/\"","y":[3,{"d":0,"c":-1}]},"A":true}"#).unwrap();
+        assert_eq!(
+            canonical_json(&value),
+            "{\"A\":true,\"a\":{\"y\":[3,{\"c\":-1,\"d\":0}],\"z\":\"é\\n\\u0001/\\\"\"},\"b\":1}"
+        );
         // Code-point order, not locale order: "Z" < "a" < "é".
         let keys: Value = serde_json::from_str(r#"{"é":1,"a":2,"Z":3}"#).unwrap();
         assert_eq!(canonical_json(&keys), r#"{"Z":3,"a":2,"é":1}"#);
@@ -353,7 +346,9 @@ mod tests {
         let master_pub = v["public_keys"]["master"].as_str().unwrap();
         assert_eq!(
             signature,
-            v["keys_query_self_signing_keys_entry"]["signatures"][USER][format!("ed25519:{master_pub}")].as_str().unwrap()
+            v["keys_query_self_signing_keys_entry"]["signatures"][USER][format!("ed25519:{master_pub}")]
+                .as_str()
+                .unwrap()
         );
     }
 

@@ -35,9 +35,7 @@ pub fn choose_flow(state: &UiaState) -> Option<&[String]> {
         .flows
         .iter()
         .filter(|flow| !flow.is_empty())
-        .min_by_key(|flow| {
-            flow.len() + 10 * flow.iter().filter(|s| !has_own_form(s)).count()
-        })
+        .min_by_key(|flow| flow.len() + 10 * flow.iter().filter(|s| !has_own_form(s)).count())
         .map(Vec::as_slice)
 }
 

@@ -6,12 +6,12 @@ use crate::api::auth::{get_login_flows, login_with_password, login_with_token, r
 use crate::api::types::{LoginFlows, mxc_to_http};
 use crate::api::{ApiError, Homeserver};
 use crate::app::{ConfigCtx, SsoReturnCtx};
-use crate::web::browser;
 use crate::components::sso_buttons::{SsoButtons, SsoChoice};
-use crate::web::i18n::{self, t, t_with};
-use crate::web::login::LoginCtx;
 use crate::model::homeserver::server_of_user_id;
 use crate::model::user_agent::browser_and_os;
+use crate::web::browser;
+use crate::web::i18n::{self, t, t_with};
+use crate::web::login::LoginCtx;
 use crate::web::sso::{self, SsoReturn};
 
 /// What is known about the homeserver typed in the form.
@@ -69,11 +69,7 @@ pub fn LoginPage() -> impl IntoView {
     let initial_homeserver = if locked {
         config.default_homeserver.clone().unwrap_or_default()
     } else {
-        config
-            .default_homeserver
-            .clone()
-            .or_else(LoginCtx::last_homeserver)
-            .unwrap_or_default()
+        config.default_homeserver.clone().or_else(LoginCtx::last_homeserver).unwrap_or_default()
     };
     let homeserver_input = RwSignal::new(initial_homeserver.clone());
     let username = RwSignal::new(String::new());
@@ -237,7 +233,9 @@ pub fn LoginPage() -> impl IntoView {
 
     let server_hint = move || match server.get() {
         ServerCheck::Checking => Some(t("login.homeserver_checking")),
-        ServerCheck::Ready { homeserver, .. } => Some(t_with("login.homeserver_found", &[("url", homeserver.base_url())])),
+        ServerCheck::Ready { homeserver, .. } => {
+            Some(t_with("login.homeserver_found", &[("url", homeserver.base_url())]))
+        }
         ServerCheck::Unchecked | ServerCheck::Failed => None,
     };
     // Until the server has answered, offer the password form.

@@ -8,22 +8,22 @@ use stylers::style_sheet;
 
 use crate::api::MatrixClient;
 use crate::app::{ConfigCtx, SsoReturnCtx};
-use crate::web::browser;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::current_session::CurrentSession;
 use crate::components::device_details::SessionActions;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::other_sessions::OtherSessions;
 use crate::components::security_recommendations::SecurityRecommendations;
-use crate::components::this_browser::ThisBrowser;
 use crate::components::sign_out_dialog::{SignOutDialog, SignOutPhase};
-use crate::web::i18n::{t, t_count, t_with};
-use crate::web::login::LoginCtx;
-use crate::web::sso::SsoReturn;
+use crate::components::this_browser::ThisBrowser;
 use crate::model::account_management::{AccountPage, ManagedAt, account_url, list_action, session_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::sessions::prune_selection;
 use crate::model::trust::{CrossSigning, IdentityCheck};
+use crate::web::browser;
+use crate::web::i18n::{t, t_count, t_with};
+use crate::web::login::LoginCtx;
+use crate::web::sso::SsoReturn;
 use client_info::ClientInfoSetting;
 use edits::{Announcer, SessionEdits};
 use sign_out::{CurrentSignOut, SignOutFlow};
@@ -45,10 +45,8 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let user_id = client.user_id().to_string();
 
     // A sign-in link opened while already signed in is never redeemed.
-    let ignored_sign_in_link = matches!(
-        expect_context::<SsoReturnCtx>().take(),
-        Some(SsoReturn::Token { .. } | SsoReturn::Refused)
-    );
+    let ignored_sign_in_link =
+        matches!(expect_context::<SsoReturnCtx>().take(), Some(SsoReturn::Token { .. } | SsoReturn::Refused));
 
     // -- data --
     let store = SessionsStore::new(client);
@@ -63,22 +61,14 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         let own = own_id.clone();
         Memo::new(move |_| {
             store.devices.with(|list| {
-                list.iter()
-                    .flatten()
-                    .filter(|d| d.device_id != own)
-                    .map(|d| d.device_id.clone())
-                    .collect::<Vec<_>>()
+                list.iter().flatten().filter(|d| d.device_id != own).map(|d| d.device_id.clone()).collect::<Vec<_>>()
             })
         })
     };
-    let filter = RwSignal::new(
-        browser::query_param("filter")
-            .and_then(|q| SessionFilter::from_query(&q))
-            .unwrap_or_default(),
-    );
-    let shown_ids = Memo::new(move |_| {
-        other_ids.with(|ids| rows.with(|r| filtered_ids(ids, |id| r.get(id), filter.get())))
-    });
+    let filter =
+        RwSignal::new(browser::query_param("filter").and_then(|q| SessionFilter::from_query(&q)).unwrap_or_default());
+    let shown_ids =
+        Memo::new(move |_| other_ids.with(|ids| rows.with(|r| filtered_ids(ids, |id| r.get(id), filter.get()))));
     let recommendations = Memo::new(move |_| {
         other_ids.with(|ids| rows.with(|r| Recommendations::count(ids.iter().filter_map(|id| r.get(id)))))
     });
@@ -155,8 +145,8 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
             if id == own {
                 return current_sign_out.is_pending.get();
             }
-            let past_confirm = flow.is_pending.get()
-                || !matches!(flow.phase.get(), SignOutPhase::Confirm | SignOutPhase::Closed);
+            let past_confirm =
+                flow.is_pending.get() || !matches!(flow.phase.get(), SignOutPhase::Confirm | SignOutPhase::Closed);
             past_confirm && flow.ids.with(|ids| ids.contains(&id))
         })
     };

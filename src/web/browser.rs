@@ -51,9 +51,7 @@ pub fn storage_remove_matching(matches: impl Fn(&str) -> bool) {
 }
 
 pub fn user_agent() -> String {
-    web_sys::window()
-        .and_then(|w| w.navigator().user_agent().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default()
 }
 
 /// A query parameter of the page's address.
@@ -80,10 +78,7 @@ pub fn replace_query_param(name: &str, value: Option<&str>) {
 
 /// Scrolls an element into view (smoothly unless the user prefers less motion).
 pub fn scroll_into_view(element_id: &str) {
-    let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(element_id))
-    else {
+    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(element_id)) else {
         return;
     };
     let options = web_sys::ScrollIntoViewOptions::new();

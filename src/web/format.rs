@@ -8,9 +8,9 @@ use std::collections::HashMap;
 
 use wasm_bindgen::JsValue;
 
+use crate::model::time::{ActivityLabel, activity_label, full_date_english};
 use crate::web::browser;
 use crate::web::i18n;
-use crate::model::time::{ActivityLabel, activity_label, full_date_english};
 
 fn options(fields: &[(&str, &str)]) -> js_sys::Object {
     let options = js_sys::Object::new();
@@ -63,15 +63,7 @@ pub fn last_activity(ts_ms: i64) -> String {
 pub fn full_date(ts_ms: i64) -> String {
     intl(
         ts_ms,
-        &[
-            ("weekday", "short"),
-            ("year", "numeric"),
-            ("month", "short"),
-            ("day", "numeric"),
-            TIME[0],
-            TIME[1],
-            TIME[2],
-        ],
+        &[("weekday", "short"), ("year", "numeric"), ("month", "short"), ("day", "numeric"), TIME[0], TIME[1], TIME[2]],
     )
     .unwrap_or_else(|| full_date_english(&browser::local_time(ts_ms)))
 }

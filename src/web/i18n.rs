@@ -46,9 +46,7 @@ fn browser_language() -> &'static str {
 /// Chooses the language: `choice` is "en", "de", or `None` for the
 /// browser's. Also sets `<html lang>`.
 pub fn init(choice: Option<&str>) {
-    let lang = choice
-        .and_then(|c| LANGUAGES.into_iter().find(|l| *l == c))
-        .unwrap_or_else(browser_language);
+    let lang = choice.and_then(|c| LANGUAGES.into_iter().find(|l| *l == c)).unwrap_or_else(browser_language);
     let fallback = parse_catalog(EN).unwrap_or_default();
     let messages = if lang == "en" { fallback.clone() } else { parse_catalog(DE).unwrap_or_default() };
     let locales = js_sys::Array::of1(&JsValue::from_str(lang));
@@ -81,13 +79,7 @@ pub fn lang() -> &'static str {
 /// The text of `key` (English if the language lacks it; the key itself if
 /// both do, so a missing text is visible rather than blank).
 pub fn t(key: &str) -> String {
-    with_active(|a| {
-        a.messages
-            .get(key)
-            .or_else(|| a.fallback.get(key))
-            .cloned()
-            .unwrap_or_else(|| key.to_string())
-    })
+    with_active(|a| a.messages.get(key).or_else(|| a.fallback.get(key)).cloned().unwrap_or_else(|| key.to_string()))
 }
 
 /// `t` with `{name}` placeholders filled.

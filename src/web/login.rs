@@ -39,15 +39,14 @@ impl LoginCtx {
     /// a login for another homeserver than the one `config.json` locks the
     /// page to (`locked_homeserver`).
     pub fn restore(locked_homeserver: Option<String>) -> Self {
-        let ctx = LoginCtx {
-            active: RwSignal::new_local(None),
-            notice: RwSignal::new(None),
-        };
+        let ctx = LoginCtx { active: RwSignal::new_local(None), notice: RwSignal::new(None) };
         if let Some(raw) = storage::get(&storage::login_key()) {
             match parse_stored_login(&raw) {
-                Ok(stored) if locked_homeserver.as_deref().is_some_and(|locked| {
-                    !lock_allows(locked, &stored.homeserver, &stored.user_id)
-                }) => {
+                Ok(stored)
+                    if locked_homeserver
+                        .as_deref()
+                        .is_some_and(|locked| !lock_allows(locked, &stored.homeserver, &stored.user_id)) =>
+                {
                     storage::remove_login();
                     ctx.notice.set(Some(i18n::t_with(
                         "login.notice.other_homeserver",
@@ -105,10 +104,8 @@ impl LoginCtx {
     fn activate(&self, stored: StoredLogin) {
         let ctx = *self;
         crate::web::embed::signed_in(&stored.user_id);
-        let coordinator = Rc::new(TabCoordinator {
-            user_id: stored.user_id.clone(),
-            device_id: stored.device_id.clone(),
-        });
+        let coordinator =
+            Rc::new(TabCoordinator { user_id: stored.user_id.clone(), device_id: stored.device_id.clone() });
         let client = MatrixClient::new(
             Homeserver::new(&stored.homeserver),
             Account { user_id: stored.user_id.clone(), device_id: stored.device_id.clone() },
@@ -161,12 +158,7 @@ impl LoginCtx {
 
     /// Keeps a fresh login (after `POST /login`) and persists it.
     pub fn sign_in(&self, homeserver: &Homeserver, answer: LoginResponse) {
-        let tokens = Tokens::issued(
-            answer.access_token,
-            answer.refresh_token,
-            answer.expires_in_ms,
-            browser::now_ms(),
-        );
+        let tokens = Tokens::issued(answer.access_token, answer.refresh_token, answer.expires_in_ms, browser::now_ms());
         let stored = StoredLogin {
             homeserver: homeserver.base_url().to_string(),
             user_id: answer.user_id,
@@ -292,12 +284,9 @@ async fn with_web_lock(name: &str, job: LockedJob) -> Result<(), ApiError> {
     let locks = web_sys::window()
         .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("locks")).ok())
         .filter(|l| !l.is_undefined() && !l.is_null());
-    let request = locks.as_ref().and_then(|l| {
-        js_sys::Reflect::get(l, &JsValue::from_str("request"))
-            .ok()?
-            .dyn_into::<js_sys::Function>()
-            .ok()
-    });
+    let request = locks
+        .as_ref()
+        .and_then(|l| js_sys::Reflect::get(l, &JsValue::from_str("request")).ok()?.dyn_into::<js_sys::Function>().ok());
     let (Some(locks), Some(request)) = (locks, request) else {
         return job(false).await;
     };
@@ -337,20 +326,21 @@ async fn run_locked(
     let queued = pending.clone();
     // The lock is held until the promise this callback returns settles; with
     // `ifAvailable` the callback gets `null` when another tab holds it.
-    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |lock: JsValue| {
-        if lock.is_null() {
-            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
-        }
-        let job = queued.borrow_mut().take();
-        let done = done.borrow_mut().take();
-        wasm_bindgen_futures::future_to_promise(async move {
-            if let (Some(job), Some(done)) = (job, done) {
-                let _ = done.send(job(waited).await);
-                gloo_timers::future::TimeoutFuture::new(LOCK_HOLD_AFTER_MS).await;
+    let callback =
+        wasm_bindgen::closure::Closure::<dyn FnMut(JsValue) -> js_sys::Promise>::new(move |lock: JsValue| {
+            if lock.is_null() {
+                return js_sys::Promise::resolve(&JsValue::UNDEFINED);
             }
-            Ok(JsValue::UNDEFINED)
-        })
-    });
+            let job = queued.borrow_mut().take();
+            let done = done.borrow_mut().take();
+            wasm_bindgen_futures::future_to_promise(async move {
+                if let (Some(job), Some(done)) = (job, done) {
+                    let _ = done.send(job(waited).await);
+                    gloo_timers::future::TimeoutFuture::new(LOCK_HOLD_AFTER_MS).await;
+                }
+                Ok(JsValue::UNDEFINED)
+            })
+        });
     let name = JsValue::from_str(name);
     let promise = match options {
         Some(options) => request.call3(locks, &name, options, callback.as_ref().unchecked_ref()),

@@ -91,9 +91,7 @@ pub fn is_framed() -> bool {
 }
 
 fn own_origin() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
 }
 
 /// This page's address without query or fragment, plus the nonce: where the

@@ -5,8 +5,8 @@ use wasm_bindgen::JsCast;
 
 use crate::api::http;
 use crate::app::App;
-use crate::web::i18n;
 use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
+use crate::web::i18n;
 
 /// Replaces a frozen page with a message when the app panics: a WebAssembly
 /// panic stops every handler, so the page must say so and offer a reload.
@@ -61,10 +61,7 @@ async fn load_config() -> Result<AppConfig, ConfigError> {
 
 /// Applies the configured theme and accent colour to the document.
 fn apply_theme(config: &AppConfig) {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-    else {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
         return;
     };
     let _ = root.set_attribute("data-theme", config.theme.as_str());
@@ -110,9 +107,7 @@ pub fn start() {
                 crate::web::embed::init(config.embed_parent_origin.clone());
                 leptos::mount::mount_to_body(move || view! { <App config=config sso_return=sso_return/> })
             }
-            Err(error) => {
-                leptos::mount::mount_to_body(move || view! { <ConfigErrorPage error=error/> })
-            }
+            Err(error) => leptos::mount::mount_to_body(move || view! { <ConfigErrorPage error=error/> }),
         }
     });
 }

@@ -297,7 +297,8 @@ mod tests {
 
     #[test]
     fn earlier_login_and_pin_move_under_the_scope() {
-        let login = r#"{"homeserver":"https://hs.example.org","user_id":"@a:example.org","device_id":"D","access_token":"t"}"#;
+        let login =
+            r#"{"homeserver":"https://hs.example.org","user_id":"@a:example.org","device_id":"D","access_token":"t"}"#;
         let plan = plan_migration(
             &[
                 entry(LEGACY_LOGIN, login),
@@ -310,7 +311,11 @@ mod tests {
         assert_eq!(
             plan,
             vec![
-                Migration::Move { from: LEGACY_LOGIN.into(), to: "matrix-sessions[/s/]:login:v1".into(), value: login.into() },
+                Migration::Move {
+                    from: LEGACY_LOGIN.into(),
+                    to: "matrix-sessions[/s/]:login:v1".into(),
+                    value: login.into()
+                },
                 Migration::Move {
                     from: "matrix-sessions:identity:@a:example.org".into(),
                     to: "matrix-sessions[/s/]:account:https://hs.example.org @a:example.org identity:v1".into(),

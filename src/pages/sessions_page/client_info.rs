@@ -9,9 +9,9 @@ use leptos::task::spawn_local;
 use serde_json::json;
 
 use crate::api::{ApiError, MatrixClient, account_data};
-use crate::web::storage;
-use crate::web::i18n::{self, t_with};
 use crate::model::account_data::{CLIENT_INFO_PREFIX, SessionAccountData, own_client_info};
+use crate::web::i18n::{self, t_with};
+use crate::web::storage;
 
 use super::store::SessionsStore;
 
@@ -29,9 +29,7 @@ fn remember_opt_in(on: bool) {
 }
 
 fn own_entry(brand: &str) -> serde_json::Value {
-    let page = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
+    let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
     own_client_info(brand, env!("CARGO_PKG_VERSION"), &page)
 }
 
@@ -125,9 +123,7 @@ fn tidy(client: MatrixClient, brand: String, data: &SessionAccountData, existing
         } else {
             current.is_some()
         };
-        if needs_write
-            && let Err(err) = set_own_entry(&client, &brand, wanted).await
-        {
+        if needs_write && let Err(err) = set_own_entry(&client, &brand, wanted).await {
             web_sys::console::warn_1(&format!("client information not updated: {err}").into());
         }
         for kind in stale {

@@ -12,9 +12,9 @@ use crate::api::types::AccountDataEvent;
 use crate::api::{ApiError, account_data, devices, push};
 use crate::components::device_details::PushStatus;
 use crate::components::device_heading::RenameStatus;
-use crate::web::i18n::{self, t, t_with};
 use crate::model::push::PushTarget;
 use crate::model::sessions::SessionRow;
+use crate::web::i18n::{self, t, t_with};
 
 use super::store::SessionsStore;
 
@@ -71,7 +71,9 @@ impl SessionEdits {
                     RenameStatus::Saved
                 }
                 Err(ApiError::UnknownToken { .. }) => return,
-                Err(err) => RenameStatus::Failed(t_with("sessions.error.rename", &[("reason", &i18n::api_error(&err))])),
+                Err(err) => {
+                    RenameStatus::Failed(t_with("sessions.error.rename", &[("reason", &i18n::api_error(&err))]))
+                }
             };
             let saved = status == RenameStatus::Saved;
             this.rename_status.try_update(|m| m.insert(id, status));
@@ -111,9 +113,9 @@ impl SessionEdits {
                 Ok(()) => {
                     match &toggle.target {
                         PushTarget::Pusher(pusher) => this.store.set_pusher_enabled(pusher.pushkey(), on),
-                        PushTarget::LocalSettings => this
-                            .store
-                            .apply_account_data(&[AccountDataEvent { kind: local_type, content: silenced }]),
+                        PushTarget::LocalSettings => {
+                            this.store.apply_account_data(&[AccountDataEvent { kind: local_type, content: silenced }])
+                        }
                     }
                     this.push_status.try_update(|m| m.remove(&id));
                 }

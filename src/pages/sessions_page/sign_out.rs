@@ -10,9 +10,9 @@ use serde_json::Value;
 use crate::api::error::UiaState;
 use crate::api::{ApiError, auth, devices};
 use crate::components::sign_out_dialog::SignOutPhase;
+use crate::model::uia::{self, UiaStep};
 use crate::web::i18n::{self, t, t_with};
 use crate::web::login::LoginCtx;
-use crate::model::uia::{self, UiaStep};
 
 use super::store::SessionsStore;
 
@@ -118,7 +118,9 @@ impl SignOutFlow {
         let base = self.store.client().homeserver().base_url().to_string();
         let url = uia::fallback_url(&base, &stage, &session);
         let opened = web_sys::window()
-            .and_then(|w| w.open_with_url_and_target_and_features(&url, "matrix-auth", "popup,width=520,height=640").ok())
+            .and_then(|w| {
+                w.open_with_url_and_target_and_features(&url, "matrix-auth", "popup,width=520,height=640").ok()
+            })
             .flatten();
         if opened.is_none() {
             self.error.set(Some(t("uia.error.popup_blocked")));
@@ -144,8 +146,9 @@ impl SignOutFlow {
             let Some(popup) = flow.popup.try_get_value().flatten() else { return };
             // Compared as values: a window of another origin (or realm) is not
             // `instanceof Window` here.
-            let from_popup =
-                ev.source().is_some_and(|source| wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(popup.clone()));
+            let from_popup = ev.source().is_some_and(|source| {
+                wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(popup.clone())
+            });
             if !from_popup || popup.closed().unwrap_or(true) {
                 return;
             }

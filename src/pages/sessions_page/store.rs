@@ -9,20 +9,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 
-use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
 use crate::api::auth::AuthMetadata;
+use crate::api::types::{AccountDataEvent, Device, Pusher, Versions};
 use crate::api::{ApiError, MatrixClient, account_data, auth, devices, keys, push};
-use crate::model::pin::{IdentityPin, parse_pin};
-use crate::web::{browser, storage};
-use crate::web::i18n::{self, t, t_count, t_with};
 use crate::model::account_data::SessionAccountData;
 use crate::model::account_management::{AccountPage, account_page};
 use crate::model::devices::sort_sessions;
+use crate::model::pin::{IdentityPin, parse_pin};
 use crate::model::sessions::{RowSources, SessionRow, build_rows};
 use crate::model::trust::{
     CrossSigning, IdentityCheck, SignatureCache, Trust, check_identity, cross_signing, device_objects,
     device_trust_cached, distrust,
 };
+use crate::web::i18n::{self, t, t_count, t_with};
+use crate::web::{browser, storage};
 
 /// What verification the page can show.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -129,9 +129,8 @@ impl SessionsStore {
             let mut verdicts = HashMap::new();
             let mut slice_start = js_sys::Date::now();
             for (id, object) in device_objects(&keys, &user) {
-                let trust = store
-                    .verify_cache
-                    .try_update_value(|cache| device_trust_cached(object, &user, id, &chain, cache));
+                let trust =
+                    store.verify_cache.try_update_value(|cache| device_trust_cached(object, &user, id, &chain, cache));
                 let Some(trust) = trust else { return };
                 verdicts.insert(id.clone(), trust);
                 if js_sys::Date::now() - slice_start > 25.0 {
@@ -209,9 +208,7 @@ impl SessionsStore {
         let store = *self;
         let own = self.client().device_id().to_string();
         Memo::new(move |_| {
-            let msc3881 = store
-                .versions
-                .with(|v| v.as_ref().is_some_and(|v| v.has_unstable("org.matrix.msc3881")));
+            let msc3881 = store.versions.with(|v| v.as_ref().is_some_and(|v| v.has_unstable("org.matrix.msc3881")));
             store.devices.with(|devices| {
                 let Some(devices) = devices else { return HashMap::new() };
                 store.account_data.with(|data| {
@@ -371,12 +368,8 @@ impl SessionsStore {
         let store = *self;
         let client = store.client();
         spawn_local(async move {
-            let (devices, keys, pushers) = join3(
-                devices::list_devices(&client),
-                keys::query_own_keys(&client),
-                push::list_pushers(&client),
-            )
-            .await;
+            let (devices, keys, pushers) =
+                join3(devices::list_devices(&client), keys::query_own_keys(&client), push::list_pushers(&client)).await;
             if !store.is_alive() {
                 return;
             }
@@ -397,7 +390,9 @@ impl SessionsStore {
                 None | Some(ApiError::UnknownToken { .. }) => {}
                 // Shown, and tried again shortly: the list must not go stale silently.
                 Some(err) => {
-                    store.live_problem.set(Some(t_with("sessions.refresh_failed", &[("reason", &i18n::api_error(&err))])));
+                    store
+                        .live_problem
+                        .set(Some(t_with("sessions.refresh_failed", &[("reason", &i18n::api_error(&err))])));
                     spawn_local(async move {
                         gloo_timers::future::TimeoutFuture::new(5000).await;
                         if store.is_alive() {
@@ -523,8 +518,7 @@ impl SessionsStore {
                 list.retain(|d| !ids.contains(&d.device_id));
             }
         });
-        self.pushers
-            .update(|pushers| pushers.retain(|p| !p.device_id().is_some_and(|id| ids.iter().any(|x| x == id))));
+        self.pushers.update(|pushers| pushers.retain(|p| !p.device_id().is_some_and(|id| ids.iter().any(|x| x == id))));
     }
 
     /// After a pusher was switched: the new state, without a reload.
