@@ -3,6 +3,7 @@
 //! an `ApiError`.
 
 pub mod account_data;
+pub mod address;
 pub mod auth;
 pub mod client;
 pub mod devices;

@@ -3,26 +3,11 @@
 
 use leptos::prelude::*;
 
+use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
 use crate::model::config::AppConfig;
 use crate::pages::login_page::LoginPage;
 use crate::pages::sessions_page::SessionsPage;
-use crate::web::login::LoginCtx;
 use crate::web::sso::SsoReturn;
-
-/// The deployment's configuration (context newtype).
-#[derive(Clone)]
-pub struct ConfigCtx(pub AppConfig);
-
-/// A single-sign-on return found at start-up, handed to the sign-in page
-/// once.
-#[derive(Clone, Copy)]
-pub struct SsoReturnCtx(StoredValue<Option<SsoReturn>>);
-
-impl SsoReturnCtx {
-    pub fn take(&self) -> Option<SsoReturn> {
-        self.0.try_update_value(Option::take).flatten()
-    }
-}
 
 #[component]
 pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {

@@ -2,6 +2,8 @@
 //! given and report user intent through `on_*` callbacks. They never call the
 //! homeserver or read contexts.
 
+pub mod account_notices;
+pub mod button;
 pub mod confirm_dialog;
 pub mod current_session;
 pub mod device_details;
@@ -11,7 +13,11 @@ pub mod error_banner;
 pub mod modal;
 pub mod options_menu;
 pub mod other_sessions;
+pub mod rename_editor;
 pub mod security_recommendations;
+pub mod selection_bar;
+pub mod session_filter;
+pub mod session_list;
 pub mod sign_out_dialog;
 pub mod spinner;
 pub mod sso_buttons;

@@ -4,15 +4,19 @@
 
 pub mod account_data;
 pub mod account_management;
+pub mod backoff;
 pub mod config;
 pub mod devices;
+pub mod edits;
 pub mod filters;
 pub mod homeserver;
 pub mod links;
 pub mod messages;
 pub mod pin;
 pub mod push;
+pub mod reconcile;
 pub mod sessions;
+pub mod sign_out;
 pub mod stored_login;
 pub mod time;
 pub mod trust;

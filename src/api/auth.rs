@@ -1,16 +1,16 @@
 //! Finding the homeserver and signing in and out.
 
+use super::address::{HomeserverAddress, parse_address};
 use super::client::{Homeserver, MatrixClient};
 use super::error::ApiError;
 use super::http::Method;
 use super::types::{Empty, LoginFlows, LoginResponse, PasswordLoginRequest, UserIdentifier, Versions, WellKnown};
-use crate::model::homeserver::{HomeserverAddress, parse_address};
 
 /// Why no homeserver was found for an address.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum DiscoveryError {
     #[error("{0}")]
-    Address(#[from] crate::model::homeserver::AddressError),
+    Address(#[from] super::address::AddressError),
     #[error("Couldn't reach {0}. Check the address and your connection.")]
     Unreachable(String),
     #[error("{0} didn't answer within {1} seconds.")]

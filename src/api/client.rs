@@ -36,7 +36,7 @@ pub struct Homeserver {
 
 impl Homeserver {
     pub fn new(base_url: &str) -> Self {
-        Homeserver { base_url: crate::model::homeserver::normalise_base_url(base_url) }
+        Homeserver { base_url: super::address::normalise_base_url(base_url) }
     }
 
     pub fn base_url(&self) -> &str {

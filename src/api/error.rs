@@ -32,7 +32,8 @@ pub enum ApiError {
     UnknownToken { soft_logout: bool, message: String },
     /// The server asks for user-interactive auth before it does this.
     #[error("The homeserver asks you to confirm your identity.")]
-    AuthRequired(UiaState),
+    /// Boxed: the state is large and errors travel by value everywhere.
+    AuthRequired(Box<UiaState>),
     /// A Matrix error with the server's own explanation.
     #[error("{message}")]
     Matrix { status: u16, errcode: String, message: String },
@@ -133,7 +134,7 @@ pub fn error_from_response(status: u16, body: &str) -> ApiError {
     if status == 401
         && let Some(state) = uia_state(&json)
     {
-        return ApiError::AuthRequired(state);
+        return ApiError::AuthRequired(Box::new(state));
     }
     let errcode = str_field(&json, "errcode");
     let message = str_field(&json, "error");

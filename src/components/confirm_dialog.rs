@@ -1,7 +1,11 @@
-use crate::web::i18n::t;
+//! A confirmation in a modal dialog, which stays open with the reason when
+//! the confirmed action fails.
+
 use leptos::prelude::*;
 
+use crate::components::button::{Button, ButtonStyle};
 use crate::components::modal::Modal;
+use crate::web::i18n::t;
 
 /// A confirmation in a modal. Shows an error in place and stays open when
 /// the confirmed action fails, so the user can retry or cancel.
@@ -43,40 +47,37 @@ pub fn ConfirmDialog(
             {move || fallback.get().map(|(label, text)| view! {
                 <div class="sm-dialog__fallback">
                     <p class="sm-dialog__text">{text}</p>
-                    <button
-                        class="sm-button sm-button--secondary"
-                        data-testid="dialog-fallback-button"
-                        disabled=move || is_pending.get()
-                        on:click=move |_| {
+                    <Button
+                        style=ButtonStyle::Secondary
+                        testid="dialog-fallback-button"
+                        is_disabled=is_pending
+                        on_click=Callback::new(move |_| {
                             if let Some(cb) = on_fallback {
                                 cb.run(());
                             }
-                        }
+                        })
                     >
                         {label}
-                    </button>
+                    </Button>
                 </div>
             })}
             <div class="sm-dialog__buttons">
-                <button
-                    class="sm-button sm-button--secondary"
-                    data-testid="dialog-cancel-button"
-                    disabled=move || is_pending.get()
-                    on:click=move |_| on_cancel.run(())
+                <Button
+                    style=ButtonStyle::Secondary
+                    testid="dialog-cancel-button"
+                    is_disabled=is_pending
+                    on_click=on_cancel
                 >
                     {t("dialog.cancel")}
-                </button>
-                <button
-                    class="sm-button sm-button--danger"
-                    data-testid="dialog-primary-button"
-                    disabled=move || is_pending.get()
-                    on:click=move |_| on_confirm.run(())
+                </Button>
+                <Button
+                    style=ButtonStyle::Danger
+                    testid="dialog-primary-button"
+                    is_pending=is_pending
+                    on_click=on_confirm
                 >
-                    <Show when=move || is_pending.get()>
-                        <span class="sm-spinner" aria-hidden="true"></span>
-                    </Show>
                     {move || confirm_label.get()}
-                </button>
+                </Button>
             </div>
         </Modal>
     }

@@ -1,8 +1,10 @@
+//! "Current session": this app's own session, its details and its menu.
+
 use crate::web::i18n::{t, t_with};
 use leptos::prelude::*;
 use stylers::style_sheet;
 
-use crate::components::device_details::{DeviceDetails, SessionActions};
+use crate::components::device_details::{DeviceDetails, RowActions};
 use crate::components::device_tile::DeviceTile;
 use crate::components::options_menu::{MenuItem, OptionsMenu};
 use crate::components::spinner::Spinner;
@@ -19,7 +21,10 @@ pub fn CurrentSession(
     /// True only during the first load (later loads keep the old content).
     #[prop(into)]
     is_first_load: Signal<bool>,
-    actions: SessionActions,
+    /// This session's actions.
+    actions: RowActions,
+    /// Days after which a session counts as inactive (for texts).
+    inactive_days: u32,
     /// How many other sessions "Sign out of all other sessions" would end;
     /// 0 hides that menu entry.
     #[prop(into)]
@@ -29,18 +34,9 @@ pub fn CurrentSession(
     let class_name = style_sheet!("style/components/current_session.css");
     let (is_expanded, set_expanded) = signal(false);
     let on_toggle = Callback::new(move |_| set_expanded.update(|e| *e = !*e));
-    let own_id = move || row.with(|r| r.as_ref().map(|r| r.id().to_string()));
-    let is_signing_out = Signal::derive(move || own_id().is_some_and(|id| actions.is_signing_out.run(id)));
+    let is_signing_out = actions.is_signing_out;
     let menu_items = Signal::derive(move || {
-        let mut items = vec![MenuItem::danger(
-            t("menu.sign_out"),
-            "current-session-sign-out",
-            Callback::new(move |_| {
-                if let Some(id) = own_id() {
-                    actions.on_sign_out.run(id);
-                }
-            }),
-        )];
+        let mut items = vec![MenuItem::danger(t("menu.sign_out"), "current-session-sign-out", actions.on_sign_out)];
         let others = other_count.get();
         if others > 0 {
             items.push(MenuItem::danger(
@@ -87,7 +83,7 @@ pub fn CurrentSession(
                             on_toggle=on_toggle
                             toggle_testid="current-session-toggle-details"
                             is_signing_out=is_signing_out
-                            inactive_days=actions.inactive_days
+                            inactive_days=inactive_days
                         />
                         // Collapsed: the verification card; expanded: the
                         // details, which contain it (one card at a time).

@@ -1,3 +1,6 @@
+//! One session in a list: name, verification and a metadata line, the
+//! caret that expands its details, and optionally its checkbox.
+
 use crate::web::i18n::{t, t_with};
 use leptos::prelude::*;
 use stylers::style_sheet;

@@ -1,5 +1,9 @@
-use crate::web::i18n::{t, t_count};
+//! A failed load: what went wrong, the automatic retry, and "Retry now".
+
 use leptos::prelude::*;
+
+use crate::components::button::{Button, ButtonStyle};
+use crate::web::i18n::{t, t_count};
 
 /// A failed load: what went wrong, when it is tried again by itself, and a
 /// button to try now.
@@ -24,14 +28,9 @@ pub fn ErrorBanner(
                     (false, None) => String::new(),
                 }}
             </span>
-            <button
-                class="sm-button sm-button--secondary"
-                data-testid="load-retry"
-                disabled=move || is_retrying.get()
-                on:click=move |_| on_retry.run(())
-            >
+            <Button style=ButtonStyle::Secondary testid="load-retry" is_disabled=is_retrying on_click=on_retry>
                 {t("retry.now")}
-            </button>
+            </Button>
         </div>
     }
 }

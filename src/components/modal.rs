@@ -1,3 +1,6 @@
+//! A modal dialog on the native `<dialog>`, with focus taken in and given
+//! back to what opened it.
+
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use stylers::style_sheet;

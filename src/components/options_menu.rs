@@ -1,3 +1,6 @@
+//! A button that opens a menu of actions or choices, operable with the
+//! keyboard (arrows, Home, End, Escape).
+
 use crate::web::i18n::t;
 use leptos::html::Div;
 use leptos::prelude::*;

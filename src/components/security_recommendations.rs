@@ -1,8 +1,11 @@
-use crate::web::i18n::{t, t_with};
+//! "Security recommendations": unverified and inactive other sessions.
+
 use leptos::prelude::*;
 use stylers::style_sheet;
 
+use crate::components::button::{Button, ButtonStyle};
 use crate::model::filters::{Recommendations, SessionFilter};
+use crate::web::i18n::{t, t_with};
 
 /// "Security recommendations": unverified and inactive other sessions, each
 /// with a "View all (N)" that filters the list to exactly those N.
@@ -22,13 +25,13 @@ pub fn SecurityRecommendations(
                     <div class="card card--unverified">
                         <h3 class="card-title">{t("recommendations.unverified.title")}</h3>
                         <p class="card-text">{t("recommendations.unverified.text")}</p>
-                        <button
-                            class="sm-button sm-button--link"
-                            data-testid="unverified-devices-cta"
-                            on:click=move |_| on_view.run(SessionFilter::Unverified)
+                        <Button
+                            style=ButtonStyle::Link
+                            testid="unverified-devices-cta"
+                            on_click=Callback::new(move |_| on_view.run(SessionFilter::Unverified))
                         >
                             {move || t_with("recommendations.view_all", &[("count", &counts.get().unverified.to_string())])}
-                        </button>
+                        </Button>
                     </div>
                 </Show>
                 <Show when=move || { counts.get().inactive > 0 }>
@@ -37,13 +40,13 @@ pub fn SecurityRecommendations(
                         <p class="card-text">
                             {t_with("recommendations.inactive.text", &[("days", &inactive_days.to_string())])}
                         </p>
-                        <button
-                            class="sm-button sm-button--link"
-                            data-testid="inactive-devices-cta"
-                            on:click=move |_| on_view.run(SessionFilter::Inactive)
+                        <Button
+                            style=ButtonStyle::Link
+                            testid="inactive-devices-cta"
+                            on_click=Callback::new(move |_| on_view.run(SessionFilter::Inactive))
                         >
                             {move || t_with("recommendations.view_all", &[("count", &counts.get().inactive.to_string())])}
-                        </button>
+                        </Button>
                     </div>
                 </Show>
             </section>

@@ -1,24 +1,27 @@
-use crate::web::i18n::{t, t_count};
+//! The dialog that confirms signing out other sessions and asks for the
+//! re-authentication the server wants (password, or its own page in a
+//! popup).
+
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use crate::components::button::{Button, ButtonStyle};
 use crate::components::modal::Modal;
+use crate::model::sign_out::{SignOutPhase, SignOutProblem};
+use crate::web::i18n::{self, t, t_count, t_with};
 
-/// Where the sign-out dialog is.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SignOutPhase {
-    Closed,
-    Confirm,
-    /// The server wants the account password.
-    Password,
-    /// Single sign-on: `popup_done` once the popup reported success.
-    Sso {
-        popup_done: bool,
-    },
-    /// A stage without a form here: the server's own page does it.
-    Fallback {
-        stage: String,
-    },
+/// What went wrong, in the page's language.
+pub fn problem_text(problem: &SignOutProblem) -> String {
+    match problem {
+        SignOutProblem::Failed(err) => t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(err))]),
+        SignOutProblem::Delegated => t("sign_out.error.delegated"),
+        // The homeserver's own words.
+        SignOutProblem::Refused(text) => text.clone(),
+        SignOutProblem::PasswordEmpty => t("uia.error.password_empty"),
+        SignOutProblem::NoSession => t("uia.error.no_session"),
+        SignOutProblem::PopupBlocked => t("uia.error.popup_blocked"),
+        SignOutProblem::Unsupported => t("uia.error.unsupported"),
+    }
 }
 
 /// The dialog that confirms signing out other sessions and asks for
@@ -30,12 +33,12 @@ pub fn SignOutDialog(
     #[prop(into)]
     count: Signal<usize>,
     #[prop(into)] is_pending: Signal<bool>,
-    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into)] problem: Signal<Option<SignOutProblem>>,
     /// The password field's text (kept when an attempt fails).
     password: RwSignal<String>,
-    on_confirm: Callback<()>,
-    on_password: Callback<()>,
-    on_open_popup: Callback<()>,
+    /// The main button: confirm, continue with the password, or open the
+    /// server's page, as the phase says.
+    on_primary: Callback<()>,
     on_cancel: Callback<()>,
     /// Element ids that take focus after the dialog when its opener is gone.
     #[prop(optional)]
@@ -75,13 +78,7 @@ pub fn SignOutDialog(
     let is_danger = move || matches!(phase.get(), SignOutPhase::Confirm | SignOutPhase::Sso { popup_done: true });
     let primary_disabled =
         move || is_pending.get() || (phase.get() == SignOutPhase::Password && password.with(String::is_empty));
-    let on_primary = move || match phase.get_untracked() {
-        SignOutPhase::Confirm => on_confirm.run(()),
-        SignOutPhase::Password => on_password.run(()),
-        SignOutPhase::Sso { popup_done: true } => on_confirm.run(()),
-        SignOutPhase::Sso { popup_done: false } | SignOutPhase::Fallback { .. } => on_open_popup.run(()),
-        SignOutPhase::Closed => {}
-    };
+
     view! {
         <Modal
             is_open=Signal::derive(move || phase.get() != SignOutPhase::Closed)
@@ -96,7 +93,7 @@ pub fn SignOutDialog(
                 on:submit=move |ev| {
                     ev.prevent_default();
                     if !primary_disabled() {
-                        on_primary();
+                        on_primary.run(());
                     }
                 }
             >
@@ -118,30 +115,27 @@ pub fn SignOutDialog(
                         />
                     </div>
                 </Show>
-                {move || error.get().map(|e| view! {
-                    <p class="sm-alert" role="alert" data-testid="dialog-error">{e}</p>
+                {move || problem.get().map(|p| view! {
+                    <p class="sm-alert" role="alert" data-testid="dialog-error">{problem_text(&p)}</p>
                 })}
                 <div class="sm-dialog__buttons">
-                    <button
-                        type="button"
-                        class="sm-button sm-button--secondary"
-                        data-testid="dialog-cancel-button"
-                        disabled=move || is_pending.get()
-                        on:click=move |_| on_cancel.run(())
+                    <Button
+                        style=ButtonStyle::Secondary
+                        testid="dialog-cancel-button"
+                        is_disabled=is_pending
+                        on_click=on_cancel
                     >
                         {t("dialog.cancel")}
-                    </button>
-                    <button
-                        type="submit"
-                        class=move || if is_danger() { "sm-button sm-button--danger" } else { "sm-button" }
-                        data-testid="dialog-primary-button"
-                        disabled=primary_disabled
+                    </Button>
+                    <Button
+                        submit=true
+                        style=Signal::derive(move || if is_danger() { ButtonStyle::Danger } else { ButtonStyle::Primary })
+                        testid="dialog-primary-button"
+                        is_pending=is_pending
+                        is_disabled=Signal::derive(move || phase.get() == SignOutPhase::Password && password.with(String::is_empty))
                     >
-                        <Show when=move || is_pending.get()>
-                            <span class="sm-spinner" aria-hidden="true"></span>
-                        </Show>
                         {primary_label}
-                    </button>
+                    </Button>
                 </div>
             </form>
         </Modal>

@@ -1,3 +1,5 @@
+//! A small busy indicator with a name for screen readers.
+
 use leptos::prelude::*;
 
 /// A small busy indicator with a name for screen readers.

@@ -1,3 +1,6 @@
+//! The single-sign-on buttons of the sign-in page, one per identity
+//! provider (with its icon when the homeserver serves one).
+
 use leptos::prelude::*;
 use stylers::style_sheet;
 

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use stylers::style_sheet;
 
+use crate::components::button::{Button, ButtonStyle};
 use crate::model::pin::{IdentityPin, fingerprint};
 use crate::web::format;
 use crate::web::i18n::{t, t_with};
@@ -53,13 +54,9 @@ pub fn ThisBrowser(
                 }
             })}
             <div>
-                <button
-                    class="sm-button sm-button--secondary"
-                    data-testid="forget-account"
-                    on:click=move |_| on_forget.run(())
-                >
+                <Button style=ButtonStyle::Secondary testid="forget-account" on_click=on_forget>
                     {t("settings.forget")}
-                </button>
+                </Button>
                 <p class="hint">{t("settings.forget_hint")}</p>
             </div>
         </section>

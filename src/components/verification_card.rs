@@ -1,3 +1,6 @@
+//! The verification card of a session: Verified, Unverified or No
+//! encryption, and what that means.
+
 use crate::web::i18n::t;
 use leptos::prelude::*;
 use stylers::style_sheet;

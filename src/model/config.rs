@@ -126,7 +126,7 @@ pub fn parse_config(text: &str) -> Result<AppConfig, ConfigError> {
     let raw: RawConfig = serde_json::from_str(text).map_err(|e| ConfigError(e.to_string()))?;
     let mut config = AppConfig::default();
     if let Some(hs) = raw.default_homeserver {
-        crate::model::homeserver::parse_address(&hs)
+        crate::api::address::parse_address(&hs)
             .map_err(|e| field_error("default_homeserver", &format!("is not usable: {e}")))?;
         config.default_homeserver = Some(hs.trim().to_string());
     }

@@ -2,7 +2,7 @@
 //! from other sources (client information, push toggle), and the
 //! multi-selection rules of the Other sessions list.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::api::types::{Device, Pusher};
 use crate::model::account_data::{ClientInfo, SessionAccountData};
@@ -75,10 +75,9 @@ pub enum SelectAllState {
     All,
 }
 
-/// Checked only when every visible session is selected and there is at least
-/// one (Element shows an empty list as all selected).
-pub fn select_all_state(visible: &[String], selected: &[String]) -> SelectAllState {
-    let count = visible.iter().filter(|id| selected.contains(id)).count();
+/// The "select all" checkbox for the sessions shown.
+pub fn select_all_state(visible: &[String], selected: &HashSet<String>) -> SelectAllState {
+    let count = visible.iter().filter(|id| selected.contains(*id)).count();
     match count {
         0 => SelectAllState::None,
         n if n == visible.len() => SelectAllState::All,
@@ -86,18 +85,26 @@ pub fn select_all_state(visible: &[String], selected: &[String]) -> SelectAllSta
     }
 }
 
-/// Clicking "select all": clears when everything visible is selected,
-/// otherwise selects exactly the visible sessions.
-pub fn toggle_select_all(visible: &[String], selected: &[String]) -> Vec<String> {
+/// "Select all" selects exactly the sessions shown; when all are, it
+/// clears the selection.
+pub fn toggle_select_all(visible: &[String], selected: &HashSet<String>) -> HashSet<String> {
     match select_all_state(visible, selected) {
-        SelectAllState::All => Vec::new(),
-        _ => visible.to_vec(),
+        SelectAllState::All => HashSet::new(),
+        _ => visible.iter().cloned().collect(),
     }
 }
 
-/// The selection without sessions that are gone or no longer shown.
-pub fn prune_selection(selected: &[String], visible: &[String]) -> Vec<String> {
-    selected.iter().filter(|id| visible.contains(id)).cloned().collect()
+/// The selected sessions among those shown, in the list's order: sessions
+/// that disappeared (signed out anywhere, filtered away) are not selected.
+pub fn selected_in(visible: &[String], selected: &HashSet<String>) -> Vec<String> {
+    visible.iter().filter(|id| selected.contains(*id)).cloned().collect()
+}
+
+/// Adds `id` to the set, or removes it.
+pub fn toggle(set: &mut HashSet<String>, id: &str) {
+    if !set.remove(id) {
+        set.insert(id.to_string());
+    }
 }
 
 #[cfg(test)]
@@ -108,27 +115,34 @@ mod tests {
         list.iter().map(|s| s.to_string()).collect()
     }
 
+    fn set(list: &[&str]) -> HashSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
     fn select_all_reflects_the_visible_sessions_only() {
         let visible = ids(&["A", "B"]);
-        assert_eq!(select_all_state(&visible, &[]), SelectAllState::None);
-        assert_eq!(select_all_state(&visible, &ids(&["A"])), SelectAllState::Some);
-        assert_eq!(select_all_state(&visible, &ids(&["B", "A", "Z"])), SelectAllState::All);
-        // An empty list is not "all selected".
-        assert_eq!(select_all_state(&[], &[]), SelectAllState::None);
+        assert_eq!(select_all_state(&visible, &set(&[])), SelectAllState::None);
+        assert_eq!(select_all_state(&visible, &set(&["A"])), SelectAllState::Some);
+        assert_eq!(select_all_state(&visible, &set(&["B", "A", "Z"])), SelectAllState::All);
+        assert_eq!(select_all_state(&[], &set(&[])), SelectAllState::None);
     }
 
     #[test]
     fn select_all_selects_exactly_the_visible_sessions() {
         let visible = ids(&["A", "B"]);
-        assert_eq!(toggle_select_all(&visible, &[]), visible);
-        assert_eq!(toggle_select_all(&visible, &ids(&["A", "HIDDEN"])), visible);
-        assert_eq!(toggle_select_all(&visible, &visible), Vec::<String>::new());
+        assert_eq!(toggle_select_all(&visible, &set(&[])), set(&["A", "B"]));
+        assert_eq!(toggle_select_all(&visible, &set(&["A", "HIDDEN"])), set(&["A", "B"]));
+        assert_eq!(toggle_select_all(&visible, &set(&["A", "B"])), set(&[]));
     }
 
     #[test]
-    fn selection_drops_sessions_that_disappeared() {
-        assert_eq!(prune_selection(&ids(&["A", "GONE"]), &ids(&["A", "B"])), ids(&["A"]));
+    fn the_selection_is_what_is_shown_and_selected_in_list_order() {
+        assert_eq!(selected_in(&ids(&["B", "A", "C"]), &set(&["A", "GONE", "B"])), ids(&["B", "A"]));
+        let mut s = set(&["A"]);
+        toggle(&mut s, "A");
+        toggle(&mut s, "B");
+        assert_eq!(s, set(&["B"]));
     }
 
     #[test]

@@ -5,13 +5,12 @@ use stylers::style_sheet;
 use crate::api::auth::{get_login_flows, login_with_password, login_with_token, resolve_homeserver};
 use crate::api::types::{LoginFlows, mxc_to_http};
 use crate::api::{ApiError, Homeserver};
-use crate::app::{ConfigCtx, SsoReturnCtx};
 use crate::components::sso_buttons::{SsoButtons, SsoChoice};
+use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
 use crate::model::homeserver::server_of_user_id;
 use crate::model::user_agent::browser_and_os;
 use crate::web::browser;
 use crate::web::i18n::{self, t, t_with};
-use crate::web::login::LoginCtx;
 use crate::web::sso::{self, SsoReturn};
 
 /// What is known about the homeserver typed in the form.
@@ -64,7 +63,7 @@ fn sso_choices(homeserver: &Homeserver, flows: &LoginFlows) -> Vec<SsoChoice> {
 pub fn LoginPage() -> impl IntoView {
     let class_name = style_sheet!("style/components/login_page.css");
     let login = LoginCtx::expect();
-    let config = expect_context::<ConfigCtx>().0;
+    let config = ConfigCtx::expect();
     let locked = config.lock_homeserver;
     let initial_homeserver = if locked {
         config.default_homeserver.clone().unwrap_or_default()
@@ -137,7 +136,7 @@ pub fn LoginPage() -> impl IntoView {
     };
 
     // Coming back from the identity provider?
-    match expect_context::<SsoReturnCtx>().take() {
+    match SsoReturnCtx::take() {
         Some(SsoReturn::Token { token, homeserver }) => finish_sso.clone()(token, homeserver),
         Some(SsoReturn::Unfinished) => error.set(Some(t("login.error.sso_unfinished"))),
         Some(SsoReturn::Refused) => error.set(Some(t("login.error.sso_not_started"))),

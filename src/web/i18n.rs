@@ -8,8 +8,8 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 use crate::api::ApiError;
+use crate::api::address::AddressError;
 use crate::api::auth::DiscoveryError;
-use crate::model::homeserver::AddressError;
 use crate::model::messages::{Catalog, fill, parse_catalog, simple_plural_category};
 
 const EN: &str = include_str!("i18n/en.json");

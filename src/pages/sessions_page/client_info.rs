@@ -5,15 +5,13 @@
 //! whose failure is returned to be shown.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
 use serde_json::json;
 
+use super::data::SessionsData;
 use crate::api::{ApiError, MatrixClient, account_data};
 use crate::model::account_data::{CLIENT_INFO_PREFIX, SessionAccountData, own_client_info};
-use crate::web::i18n::{self, t_with};
 use crate::web::storage;
-
-use super::store::SessionsStore;
 
 /// The opt-in belongs to this browser's login (it ends with the session).
 fn is_opted_in() -> bool {
@@ -40,68 +38,61 @@ async fn set_own_entry(client: &MatrixClient, brand: &str, on: bool) -> Result<(
     account_data::put_account_data(client, &kind, &content).await
 }
 
-/// The "record this app's client information" switch of this browser.
+/// The "record this app's client information" switch of this browser; its
+/// writes run as an `Action`.
 #[derive(Clone, Copy)]
 pub struct ClientInfoSetting {
-    store: SessionsStore,
-    brand: StoredValue<String>,
-    pub is_on: RwSignal<bool>,
-    pub is_pending: RwSignal<bool>,
-    pub error: RwSignal<Option<String>>,
+    request: Action<bool, Result<bool, ApiError>>,
 }
 
 impl ClientInfoSetting {
     /// Also tidies the account data once the page has loaded.
-    pub fn new(store: SessionsStore, brand: String) -> Self {
-        let setting = ClientInfoSetting {
-            store,
-            brand: StoredValue::new(brand),
-            is_on: RwSignal::new(is_opted_in()),
-            is_pending: RwSignal::new(false),
-            error: RwSignal::new(None),
-        };
-        setting.tidy_once_loaded();
-        setting
+    pub fn new(data: SessionsData, brand: String) -> Self {
+        let brand = StoredValue::new(brand);
+        let request = Action::new_local(move |on: &bool| {
+            let (client, on) = (data.client(), *on);
+            async move {
+                set_own_entry(&client, &brand.get_value(), on).await?;
+                remember_opt_in(on);
+                Ok(on)
+            }
+        });
+        spawn_local_scoped_with_cancellation(async move {
+            // After the first complete load: this session's entry in line
+            // with the opt-in, and the entries of sessions that are gone.
+            let (Ok(devices), Ok(account)) = (data.devices.await, data.account.await) else { return };
+            let existing = devices.iter().map(|d| d.device_id.clone()).collect::<Vec<_>>();
+            tidy(data.client(), brand.get_value(), &account.data, existing);
+        });
+        ClientInfoSetting { request }
     }
 
     /// Writes or removes this session's entry; remembered when it worked.
     pub fn set(&self, on: bool) {
-        let this = *self;
-        this.is_pending.set(true);
-        this.error.set(None);
-        let client = this.store.client();
-        let brand = this.brand.get_value();
-        spawn_local(async move {
-            match set_own_entry(&client, &brand, on).await {
-                Ok(()) => {
-                    remember_opt_in(on);
-                    this.is_on.try_set(on);
-                }
-                Err(ApiError::UnknownToken { .. }) => {}
-                Err(err) => {
-                    this.error.try_set(Some(t_with("sessions.error.setting", &[("reason", &i18n::api_error(&err))])));
-                }
-            }
-            this.is_pending.try_set(false);
-        });
+        if !self.request.pending().get_untracked() {
+            self.request.dispatch_local(on);
+        }
     }
 
-    /// After the first complete load: brings this session's entry in line
-    /// with the opt-in, and clears the entries of sessions that are gone.
-    fn tidy_once_loaded(&self) {
-        let this = *self;
-        let tidied = StoredValue::new(false);
-        Effect::new(move |_| {
-            let store = this.store;
-            let loaded = store.devices.with(|d| d.is_some()) && !store.is_loading.get();
-            if !loaded || tidied.get_value() || !store.partial_errors.with(Vec::is_empty) {
-                return;
-            }
-            tidied.set_value(true);
-            let existing =
-                store.devices.with_untracked(|d| d.iter().flatten().map(|d| d.device_id.clone()).collect::<Vec<_>>());
-            store.account_data.with_untracked(|data| tidy(store.client(), this.brand.get_value(), data, existing));
-        });
+    /// The switch: the last state written, else what this browser remembers.
+    pub fn is_on(&self) -> Signal<bool> {
+        let request = self.request;
+        Signal::derive(move || match request.value().get() {
+            Some(Ok(on)) => on,
+            _ => is_opted_in(),
+        })
+    }
+
+    pub fn is_pending(&self) -> Signal<bool> {
+        self.request.pending().into()
+    }
+
+    pub fn error(&self) -> Signal<Option<ApiError>> {
+        let request = self.request;
+        Signal::derive(move || match request.value().get() {
+            Some(Err(ApiError::UnknownToken { .. })) | Some(Ok(_)) | None => None,
+            Some(Err(err)) => Some(err),
+        })
     }
 }
 

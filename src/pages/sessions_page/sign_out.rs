@@ -1,32 +1,29 @@
-//! Signing out other sessions: confirm, then `POST /delete_devices` with as
-//! many rounds of user-interactive auth as the server asks for (password
-//! typed here; single sign-on and other stages in the server's fallback page
-//! in a popup). Every failure stays visible in the dialog.
+//! Signing out: other sessions through the `model::sign_out` state machine,
+//! whose requests (`POST /delete_devices`) run as one `Action`; and this
+//! session (`POST /logout`, optionally forgetting the account) as another.
+//! Single sign-on and stages without a form here run on the server's page in
+//! a popup, whose "authDone" counts only from that popup.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use serde_json::Value;
 
-use crate::api::error::UiaState;
+use super::data::SessionsData;
 use crate::api::{ApiError, auth, devices};
-use crate::components::sign_out_dialog::SignOutPhase;
-use crate::model::uia::{self, UiaStep};
-use crate::web::i18n::{self, t, t_with};
+use crate::model::sign_out::{Next, SignOut, SignOutPhase, SignOutProblem};
+use crate::model::uia;
+use crate::web::i18n::t;
 use crate::web::login::LoginCtx;
 
-use super::store::SessionsStore;
+type DeleteRequest = (Vec<String>, Option<Value>);
 
 #[derive(Clone, Copy)]
 pub struct SignOutFlow {
-    store: SessionsStore,
-    pub phase: RwSignal<SignOutPhase>,
-    /// The sessions being signed out (spinners show on them).
-    pub ids: RwSignal<Vec<String>>,
-    pub is_pending: RwSignal<bool>,
-    pub error: RwSignal<Option<String>>,
-    /// What was typed in the password field: kept on failure.
+    data: SessionsData,
+    pub state: RwSignal<SignOut>,
+    /// What was typed in the password field: kept on failure, cleared on
+    /// cancel and success.
     pub password: RwSignal<String>,
-    uia: RwSignal<UiaState>,
+    request: Action<DeleteRequest, Result<(), ApiError>>,
     /// Called after the sessions are gone (clears the selection, announces).
     on_done: StoredValue<Option<Callback<Vec<String>>>>,
     listener: StoredValue<Option<WindowListenerHandle>, LocalStorage>,
@@ -35,19 +32,29 @@ pub struct SignOutFlow {
 }
 
 impl SignOutFlow {
-    pub fn new(store: SessionsStore) -> Self {
+    pub fn new(data: SessionsData) -> Self {
+        let this = StoredValue::new(None::<SignOutFlow>);
+        let request = Action::new_local(move |(ids, auth): &DeleteRequest| {
+            let (client, ids, auth) = (data.client(), ids.clone(), auth.clone());
+            async move {
+                let answer = devices::delete_devices(&client, &ids, auth).await;
+                if let Some(Some(flow)) = this.try_get_value() {
+                    let next = flow.state.try_update(|s| s.on_answer(answer.clone())).unwrap_or(Next::Nothing);
+                    flow.run(next);
+                }
+                answer
+            }
+        });
         let flow = SignOutFlow {
-            store,
-            phase: RwSignal::new(SignOutPhase::Closed),
-            ids: RwSignal::new(Vec::new()),
-            is_pending: RwSignal::new(false),
-            error: RwSignal::new(None),
+            data,
+            state: RwSignal::new(SignOut::default()),
             password: RwSignal::new(String::new()),
-            uia: RwSignal::new(UiaState::default()),
+            request,
             on_done: StoredValue::new(None),
             listener: StoredValue::new_local(None),
             popup: StoredValue::new_local(None),
         };
+        this.set_value(Some(flow));
         on_cleanup(move || flow.stop_listening());
         flow
     }
@@ -56,66 +63,99 @@ impl SignOutFlow {
         self.on_done.set_value(Some(callback));
     }
 
+    pub fn is_pending(&self) -> Signal<bool> {
+        self.request.pending().into()
+    }
+
+    pub fn phase(&self) -> Signal<SignOutPhase> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.phase.clone()))
+    }
+
+    pub fn problem(&self) -> Signal<Option<SignOutProblem>> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.problem.clone()))
+    }
+
+    pub fn count(&self) -> Signal<usize> {
+        let state = self.state;
+        Signal::derive(move || state.with(|s| s.ids.len()))
+    }
+
+    /// True once `id`'s sign-out is past the confirmation (spinners show).
+    pub fn is_signing_out(&self, id: &str) -> bool {
+        let pending = self.request.pending().get();
+        self.state.with(|s| {
+            let past_confirm = pending || !matches!(s.phase, SignOutPhase::Confirm | SignOutPhase::Closed);
+            past_confirm && s.ids.iter().any(|x| x == id)
+        })
+    }
+
     /// Opens the confirmation for `ids`.
     pub fn start(&self, ids: Vec<String>) {
-        if ids.is_empty() || self.phase.get_untracked() != SignOutPhase::Closed {
-            return;
+        if self.state.try_update(|s| s.start(ids)) == Some(true) {
+            self.password.set(String::new());
         }
-        self.ids.set(ids);
-        self.error.set(None);
-        self.password.set(String::new());
-        self.uia.set(UiaState::default());
-        self.phase.set(SignOutPhase::Confirm);
     }
 
     /// Closes the dialog; nothing changes on the server, and the typed
     /// password is not kept.
     pub fn cancel(&self) {
-        if self.is_pending.get_untracked() {
+        if self.request.pending().get_untracked() {
             return;
         }
         self.stop_listening();
-        self.phase.set(SignOutPhase::Closed);
-        self.ids.set(Vec::new());
-        self.error.set(None);
+        self.state.update(SignOut::cancel);
         self.password.set(String::new());
     }
 
-    pub fn confirm(&self) {
-        self.submit(None);
-    }
-
-    pub fn submit_password(&self) {
-        let password = self.password.get_untracked();
-        if password.is_empty() {
-            self.error.set(Some(t("uia.error.password_empty")));
+    /// The dialog's main button, whatever the phase.
+    pub fn primary(&self) {
+        if self.request.pending().get_untracked() {
             return;
         }
-        let auth = uia::password_auth(&self.uia.get_untracked(), self.store.client().user_id(), &password);
-        self.submit(Some(auth));
+        match self.state.with_untracked(|s| s.phase.clone()) {
+            SignOutPhase::Confirm => {
+                let next = self.state.try_update(SignOut::confirm).unwrap_or(Next::Nothing);
+                self.run(next);
+            }
+            SignOutPhase::Password => {
+                let (user, password) = (self.data.client().user_id().to_string(), self.password.get_untracked());
+                let next = self.state.try_update(|s| s.submit_password(&user, &password)).unwrap_or(Next::Nothing);
+                self.run(next);
+            }
+            SignOutPhase::Sso { popup_done: true } => {
+                let next = self.state.try_update(SignOut::after_popup).unwrap_or(Next::Nothing);
+                self.run(next);
+            }
+            SignOutPhase::Sso { popup_done: false } | SignOutPhase::Fallback { .. } => self.open_popup(),
+            SignOutPhase::Closed => {}
+        }
     }
 
-    /// After the single-sign-on popup reported success.
-    pub fn confirm_after_popup(&self) {
-        self.submit(Some(uia::fallback_done_auth(&self.uia.get_untracked())));
+    fn run(&self, next: Next) {
+        match next {
+            Next::Nothing => {}
+            Next::Submit(auth) => {
+                let ids = self.state.with_untracked(|s| s.ids.clone());
+                self.request.dispatch_local((ids, auth));
+            }
+            Next::Finished(ids) => {
+                self.stop_listening();
+                self.data.remove_sessions(&ids);
+                self.password.set(String::new());
+                if let Some(Some(callback)) = self.on_done.try_get_value() {
+                    callback.run(ids);
+                }
+            }
+        }
     }
 
     /// Opens the server's page for the current stage in a popup and waits
-    /// for its "authDone" message, accepted only from the homeserver.
-    pub fn open_popup(&self) {
-        let state = self.uia.get_untracked();
-        let stage = match self.phase.get_untracked() {
-            SignOutPhase::Sso { .. } => uia::choose_flow(&state)
-                .and_then(|f| f.iter().find(|s| !state.completed.contains(s)).cloned())
-                .unwrap_or_else(|| uia::SSO.to_string()),
-            SignOutPhase::Fallback { stage } => stage,
-            _ => return,
-        };
-        let Some(session) = state.session.clone() else {
-            self.error.set(Some(t("uia.error.no_session")));
-            return;
-        };
-        let base = self.store.client().homeserver().base_url().to_string();
+    /// for its "authDone" message.
+    fn open_popup(&self) {
+        let Some((stage, session)) = self.state.try_update(SignOut::popup_stage).flatten() else { return };
+        let base = self.data.client().homeserver().base_url().to_string();
         let url = uia::fallback_url(&base, &stage, &session);
         let opened = web_sys::window()
             .and_then(|w| {
@@ -123,9 +163,7 @@ impl SignOutFlow {
             })
             .flatten();
         if opened.is_none() {
-            self.error.set(Some(t("uia.error.popup_blocked")));
-        } else {
-            self.error.set(None);
+            self.state.update(|s| s.problem = Some(SignOutProblem::PopupBlocked));
         }
         self.popup.set_value(opened);
         self.listen_for_auth_done(&base);
@@ -143,9 +181,9 @@ impl SignOutFlow {
             }
             // From the popup this flow opened, while it is open: another
             // window of the homeserver's origin cannot finish the stage.
+            // Compared as values: a window of another origin (or realm) is
+            // not `instanceof Window` here.
             let Some(popup) = flow.popup.try_get_value().flatten() else { return };
-            // Compared as values: a window of another origin (or realm) is not
-            // `instanceof Window` here.
             let from_popup = ev.source().is_some_and(|source| {
                 wasm_bindgen::JsValue::from(source) == wasm_bindgen::JsValue::from(popup.clone())
             });
@@ -154,12 +192,8 @@ impl SignOutFlow {
             }
             let _ = popup.close();
             flow.stop_listening();
-            match flow.phase.get_untracked() {
-                SignOutPhase::Sso { .. } => flow.phase.set(SignOutPhase::Sso { popup_done: true }),
-                // Other stages need no extra click: the page did the work.
-                SignOutPhase::Fallback { .. } => flow.confirm_after_popup(),
-                _ => {}
-            }
+            let next = flow.state.try_update(SignOut::popup_done).unwrap_or(Next::Nothing);
+            flow.run(next);
         });
         self.listener.set_value(Some(handle));
     }
@@ -170,69 +204,6 @@ impl SignOutFlow {
         }
         self.popup.try_set_value(None);
     }
-
-    fn submit(&self, auth: Option<Value>) {
-        if self.is_pending.get_untracked() {
-            return;
-        }
-        let flow = *self;
-        let ids = flow.ids.get_untracked();
-        flow.is_pending.set(true);
-        flow.error.set(None);
-        let client = flow.store.client();
-        spawn_local(async move {
-            let result = devices::delete_devices(&client, &ids, auth).await;
-            if flow.phase.try_get_untracked().is_none() {
-                return;
-            }
-            flow.is_pending.set(false);
-            match result {
-                Ok(()) => flow.finish(ids),
-                Err(ApiError::AuthRequired(next)) => flow.next_stage(next),
-                Err(err) if err.status() == Some(404) => flow.error.set(Some(t("sign_out.error.delegated"))),
-                Err(ApiError::UnknownToken { .. }) => {}
-                Err(err) => {
-                    flow.error.set(Some(t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&err))])))
-                }
-            }
-        });
-    }
-
-    fn next_stage(&self, next: UiaState) {
-        let state = uia::merge_state(&self.uia.get_untracked(), next);
-        // An error from the previous attempt (e.g. a wrong password).
-        let message = state.error.clone();
-        self.uia.set(state.clone());
-        match uia::next_step(&state) {
-            Some(UiaStep::Password) => self.phase.set(SignOutPhase::Password),
-            Some(UiaStep::Sso { .. }) => {
-                if !matches!(self.phase.get_untracked(), SignOutPhase::Sso { .. }) {
-                    self.phase.set(SignOutPhase::Sso { popup_done: false });
-                }
-            }
-            Some(UiaStep::Fallback { stage }) => self.phase.set(SignOutPhase::Fallback { stage }),
-            Some(UiaStep::Dummy) => {
-                self.submit(Some(uia::dummy_auth(&state)));
-                return;
-            }
-            None => {
-                self.error.set(Some(t("uia.error.unsupported")));
-                return;
-            }
-        }
-        self.error.set(message);
-    }
-
-    fn finish(&self, ids: Vec<String>) {
-        self.stop_listening();
-        self.store.remove_devices(&ids);
-        self.phase.set(SignOutPhase::Closed);
-        self.ids.set(Vec::new());
-        self.password.set(String::new());
-        if let Some(Some(callback)) = self.on_done.try_get_value() {
-            callback.run(ids);
-        }
-    }
 }
 
 /// Signing out of this session (`POST /logout`) after a confirmation —
@@ -241,35 +212,34 @@ impl SignOutFlow {
 /// the login can be removed from this browser anyway.
 #[derive(Clone, Copy)]
 pub struct CurrentSignOut {
-    store: SessionsStore,
     login: LoginCtx,
     pub is_open: RwSignal<bool>,
     /// Also forget what this browser remembers about the account.
     pub forgets_account: RwSignal<bool>,
-    pub is_pending: RwSignal<bool>,
-    pub error: RwSignal<Option<String>>,
-    /// Set after a failure that may mean the server is unreachable.
-    pub can_remove_locally: RwSignal<bool>,
+    request: Action<(), Result<(), ApiError>>,
 }
 
 impl CurrentSignOut {
-    pub fn new(store: SessionsStore, login: LoginCtx) -> Self {
-        CurrentSignOut {
-            store,
-            login,
-            is_open: RwSignal::new(false),
-            forgets_account: RwSignal::new(false),
-            is_pending: RwSignal::new(false),
-            error: RwSignal::new(None),
-            can_remove_locally: RwSignal::new(false),
-        }
+    pub fn new(data: SessionsData, login: LoginCtx) -> Self {
+        let forgets_account = RwSignal::new(false);
+        let request = Action::new_local(move |_: &()| {
+            let client = data.client();
+            async move {
+                let answer = auth::logout(&client).await;
+                if answer.is_ok() {
+                    let forget = forgets_account.get_untracked();
+                    end(login, forget, t(if forget { "login.notice.forgotten" } else { "login.notice.signed_out" }));
+                }
+                answer
+            }
+        });
+        CurrentSignOut { login, is_open: RwSignal::new(false), forgets_account, request }
     }
 
     /// Opens the confirmation; `forget_account` for "Forget this account
     /// on this browser".
     pub fn open(&self, forget_account: bool) {
-        self.error.set(None);
-        self.can_remove_locally.set(false);
+        self.request.clear();
         self.forgets_account.set(forget_account);
         self.is_open.set(true);
     }
@@ -278,46 +248,41 @@ impl CurrentSignOut {
         self.is_open.set(false);
     }
 
-    fn end(&self, notice: String) {
-        if self.forgets_account.get_untracked() {
-            self.login.forget_account(Some(notice));
-        } else {
-            self.login.forget(Some(notice));
+    pub fn confirm(&self) {
+        if !self.request.pending().get_untracked() {
+            self.request.dispatch_local(());
         }
     }
 
-    pub fn confirm(&self) {
-        let this = *self;
-        if this.is_pending.get_untracked() {
-            return;
-        }
-        this.is_pending.set(true);
-        this.error.set(None);
-        let client = this.store.client();
-        spawn_local(async move {
-            match auth::logout(&client).await {
-                Ok(()) => this.end(t(if this.forgets_account.get_untracked() {
-                    "login.notice.forgotten"
-                } else {
-                    "login.notice.signed_out"
-                })),
-                // Already gone on the server: the client has sent us to sign-in.
-                Err(ApiError::UnknownToken { .. }) => {}
-                Err(err) => {
-                    this.can_remove_locally.try_set(err.is_transient());
-                    this.error.try_set(Some(t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&err))])));
-                    this.is_pending.try_set(false);
-                }
-            }
-        });
+    pub fn is_pending(&self) -> Signal<bool> {
+        self.request.pending().into()
+    }
+
+    /// Why the last attempt failed (a login the server ended sends the user
+    /// to sign-in instead).
+    pub fn error(&self) -> Signal<Option<ApiError>> {
+        let request = self.request;
+        Signal::derive(move || {
+            request.value().with(|v| match v {
+                Some(Err(ApiError::UnknownToken { .. })) | Some(Ok(())) | None => None,
+                Some(Err(err)) => Some(err.clone()),
+            })
+        })
     }
 
     /// The server can't be reached: forget the tokens here; the session
     /// stays on the server, and the sign-in page says so.
     pub fn remove_locally(&self) {
-        if self.is_pending.get_untracked() {
-            return;
+        if !self.request.pending().get_untracked() {
+            end(self.login, self.forgets_account.get_untracked(), t("login.notice.removed_locally"));
         }
-        self.end(t("login.notice.removed_locally"));
+    }
+}
+
+fn end(login: LoginCtx, forget_account: bool, notice: String) {
+    if forget_account {
+        login.forget_account(Some(notice));
+    } else {
+        login.forget(Some(notice));
     }
 }

@@ -1,0 +1,74 @@
+//! A button in the page's styles with a busy state: while its action runs
+//! it shows a spinner, is disabled and tells screen readers it is busy.
+
+use leptos::html;
+use leptos::prelude::*;
+
+/// How a button looks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ButtonStyle {
+    #[default]
+    Primary,
+    Secondary,
+    Danger,
+    /// Text only (inline actions such as "Rename").
+    Link,
+    /// Text only, in the danger colour ("Sign out of this session").
+    DangerLink,
+}
+
+impl ButtonStyle {
+    pub fn class(self) -> &'static str {
+        match self {
+            ButtonStyle::Primary => "sm-button",
+            ButtonStyle::Secondary => "sm-button sm-button--secondary",
+            ButtonStyle::Danger => "sm-button sm-button--danger",
+            ButtonStyle::Link => "sm-button sm-button--link",
+            ButtonStyle::DangerLink => "sm-button sm-button--link sm-button--danger",
+        }
+    }
+}
+
+/// A `<button>` with the page's styles. `is_pending` shows a spinner (after
+/// the text with `spinner_after`) and disables it, as does `is_disabled`.
+#[component]
+pub fn Button(
+    #[prop(optional, into)] style: Signal<ButtonStyle>,
+    /// A form's submit button (default: a plain button).
+    #[prop(optional)]
+    submit: bool,
+    #[prop(optional, into)] is_pending: Signal<bool>,
+    #[prop(optional, into)] is_disabled: Signal<bool>,
+    #[prop(optional, into)] testid: Option<String>,
+    /// More classes (e.g. a parent's scoped class for layout).
+    #[prop(optional, into)]
+    class: Option<String>,
+    #[prop(optional)] node_ref: NodeRef<html::Button>,
+    #[prop(optional)] spinner_after: bool,
+    #[prop(optional)] on_click: Option<Callback<()>>,
+    children: Children,
+) -> impl IntoView {
+    let extra = class.unwrap_or_default();
+    let classes = move || format!("{} {extra}", style.get().class());
+    let spinner = move || is_pending.get().then(|| view! { <span class="sm-spinner" aria-hidden="true"></span> });
+    let (before, after) = if spinner_after { (None, Some(spinner)) } else { (Some(spinner), None) };
+    view! {
+        <button
+            type=if submit { "submit" } else { "button" }
+            class=classes
+            data-testid=testid
+            node_ref=node_ref
+            disabled=move || is_pending.get() || is_disabled.get()
+            aria-busy=move || is_pending.get().then_some("true")
+            on:click=move |_| {
+                if let Some(cb) = on_click {
+                    cb.run(());
+                }
+            }
+        >
+            {before}
+            {children()}
+            {after}
+        </button>
+    }
+}
