@@ -10,6 +10,7 @@ pub mod device_details;
 pub mod device_heading;
 pub mod device_tile;
 pub mod error_banner;
+pub mod login_form;
 pub mod modal;
 pub mod options_menu;
 pub mod other_sessions;

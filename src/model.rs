@@ -16,6 +16,7 @@ pub mod pin;
 pub mod push;
 pub mod reconcile;
 pub mod sessions;
+pub mod sign_in;
 pub mod sign_out;
 pub mod stored_login;
 pub mod time;

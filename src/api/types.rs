@@ -51,7 +51,7 @@ pub struct WellKnownHomeserver {
 }
 
 /// `GET /login`.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 pub struct LoginFlows {
     #[serde(default)]
     pub flows: Vec<LoginFlow>,

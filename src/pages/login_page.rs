@@ -1,182 +1,181 @@
+//! The sign-in page: finds the homeserver for the typed address (a resource
+//! over that address), then signs in with a password or single sign-on
+//! (actions). Every failure is shown in one alert; what was typed stays.
+
+mod methods;
+
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use stylers::style_sheet;
 
-use crate::api::auth::{get_login_flows, login_with_password, login_with_token, resolve_homeserver};
-use crate::api::types::{LoginFlows, mxc_to_http};
+use crate::api::auth::{login_with_password, login_with_token};
 use crate::api::{ApiError, Homeserver};
-use crate::components::sso_buttons::{SsoButtons, SsoChoice};
+use crate::components::login_form::LoginForm;
+use crate::components::sso_buttons::SsoButtons;
 use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
 use crate::model::homeserver::server_of_user_id;
-use crate::model::user_agent::browser_and_os;
-use crate::web::browser;
+use crate::model::sign_in::SignInProblem;
 use crate::web::i18n::{self, t, t_with};
 use crate::web::sso::{self, SsoReturn};
+use methods::{ServerFound, check_server, session_name, sso_choices};
 
-/// What is known about the homeserver typed in the form.
-#[derive(Clone, Debug)]
-enum ServerCheck {
-    Unchecked,
-    Checking,
-    Ready { input: String, homeserver: Homeserver, flows: LoginFlows },
-    Failed,
-}
-
-/// Resolves the address and asks which sign-in methods it offers.
-async fn check_server(input: &str) -> Result<(Homeserver, LoginFlows), String> {
-    let (homeserver, _versions) = resolve_homeserver(input).await.map_err(|e| i18n::discovery_error(&e))?;
-    let flows = get_login_flows(&homeserver).await.map_err(|e| {
-        t_with("login.error.flows", &[("url", homeserver.base_url()), ("reason", &i18n::api_error(&e))])
-    })?;
-    Ok((homeserver, flows))
-}
-
-/// The new session's name: "<brand> (Firefox on Linux)", in the page's
-/// language.
-fn session_name(brand: &str) -> String {
-    let agent = match browser_and_os(&browser::user_agent()) {
-        (Some(b), Some(o)) => t_with("session_name.browser_on_os", &[("browser", b), ("os", o)]),
-        (Some(b), None) => b.to_string(),
-        (None, Some(o)) => t_with("session_name.browser_on_os", &[("browser", &t("session_name.browser")), ("os", o)]),
-        (None, None) => t("session_name.browser"),
-    };
-    format!("{brand} ({agent})")
-}
-
-fn sso_choices(homeserver: &Homeserver, flows: &LoginFlows) -> Vec<SsoChoice> {
-    let Some(flow) = flows.sso() else { return Vec::new() };
-    if flow.identity_providers.is_empty() {
-        return vec![SsoChoice { idp: None, label: t("login.sso_default"), icon_url: None }];
+/// What went wrong, in the page's language.
+fn problem_text(problem: &SignInProblem) -> String {
+    match problem {
+        SignInProblem::Discovery(err) => i18n::discovery_error(err),
+        SignInProblem::Flows { url, error } => {
+            t_with("login.error.flows", &[("url", url), ("reason", &i18n::api_error(error))])
+        }
+        SignInProblem::MissingFields => t("login.error.missing_fields"),
+        SignInProblem::NoPassword { url } => t_with("login.error.no_password", &[("url", url)]),
+        SignInProblem::Login(err) => i18n::api_error(err),
+        SignInProblem::Sso(err) => {
+            let reason = match err {
+                ApiError::Matrix { errcode, .. } if errcode == "M_FORBIDDEN" => t("login.error.sso_token"),
+                other => i18n::api_error(other),
+            };
+            t_with("login.error.sso_failed", &[("reason", &reason)])
+        }
+        SignInProblem::SsoUnfinished => t("login.error.sso_unfinished"),
+        SignInProblem::SsoNotStarted => t("login.error.sso_not_started"),
+        SignInProblem::PopupBlocked => t("login.error.popup_blocked"),
     }
-    flow.identity_providers
-        .iter()
-        .map(|p| SsoChoice {
-            idp: Some(p.id.clone()),
-            label: t_with("login.sso_idp", &[("name", &p.name)]),
-            icon_url: p.icon.as_deref().and_then(|icon| mxc_to_http(homeserver.base_url(), icon)),
-        })
-        .collect()
 }
 
-/// The sign-in page: homeserver, then password and/or single sign-on.
+/// The sign-in page.
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let class_name = style_sheet!("style/components/login_page.css");
     let login = LoginCtx::expect();
     let config = ConfigCtx::expect();
-    let locked = config.lock_homeserver;
-    let initial_homeserver = if locked {
-        config.default_homeserver.clone().unwrap_or_default()
-    } else {
-        config.default_homeserver.clone().or_else(LoginCtx::last_homeserver).unwrap_or_default()
+    let locked = config.lock_homeserver.then(|| config.default_homeserver.clone().unwrap_or_default());
+    let initial_homeserver = match &locked {
+        Some(address) => address.clone(),
+        None => config.default_homeserver.clone().or_else(LoginCtx::last_homeserver).unwrap_or_default(),
     };
+    let device_name = StoredValue::new(session_name(&config.brand));
+
+    // -- data: the server behind the address last looked up --
     let homeserver_input = RwSignal::new(initial_homeserver.clone());
+    let checked = RwSignal::new(initial_homeserver.trim().to_string());
+    let server = LocalResource::new(move || {
+        let input = checked.get();
+        async move {
+            if input.is_empty() {
+                return None;
+            }
+            let found = check_server(&input).await;
+            Some((input, found))
+        }
+    });
+    let found = Memo::new(move |_| {
+        server.with(|s| match s {
+            Some(Some((input, Ok(found)))) if checked.with(|c| c == input) => Some(found.clone()),
+            _ => None,
+        })
+    });
+    let is_checking = Signal::derive(move || {
+        let current = checked.get();
+        !current.is_empty() && server.with(|s| !matches!(s, Some(Some((input, _))) if *input == current))
+    });
+    let lookup_problem = Signal::derive(move || {
+        server.with(|s| match s {
+            Some(Some((input, Err(problem)))) if checked.with(|c| c == input) => Some(problem.clone()),
+            _ => None,
+        })
+    });
+    // The found server for `input`, or a fresh lookup (the address changed
+    // without a `change` event, e.g. Enter in the field).
+    let server_for = move |input: String| async move {
+        if let Some(f) = found.get_untracked().filter(|_| checked.with_untracked(|c| *c == input.trim())) {
+            return Ok(f);
+        }
+        checked.set(input.trim().to_string());
+        check_server(&input).await
+    };
+
+    // -- ui state --
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let server = RwSignal::new(ServerCheck::Unchecked);
-    let error = RwSignal::new(None::<String>);
-    let is_busy = RwSignal::new(false);
-    // Only the newest server check may update the form.
-    let generation = StoredValue::new(0u32);
-    let device_name = session_name(&config.brand);
+    let problem = RwSignal::new(None::<SignInProblem>);
 
-    let run_check = move |input: String| async move {
-        let mine = generation.get_value() + 1;
-        generation.set_value(mine);
-        server.set(ServerCheck::Checking);
-        let result = check_server(&input).await;
-        if generation.try_get_value() != Some(mine) {
-            return None;
-        }
-        match result {
-            Ok((homeserver, flows)) => {
-                server.set(ServerCheck::Ready { input, homeserver: homeserver.clone(), flows: flows.clone() });
-                Some((homeserver, flows))
-            }
-            Err(message) => {
-                server.set(ServerCheck::Failed);
-                error.set(Some(message));
-                None
-            }
-        }
-    };
-
-    // Signs in with a single-sign-on token (from a redirect or our popup).
-    let finish_sso = {
-        let device_name = device_name.clone();
-        move |token: String, homeserver: Option<String>| {
-            let device_name = device_name.clone();
-            is_busy.set(true);
-            error.set(None);
-            spawn_local(async move {
-                let known = match homeserver {
-                    Some(base) => Some(Homeserver::new(&base)),
-                    None => match server.get_untracked() {
-                        ServerCheck::Ready { homeserver, .. } => Some(homeserver),
-                        _ => run_check(homeserver_input.get_untracked()).await.map(|(hs, _)| hs),
-                    },
-                };
-                let Some(homeserver) = known else {
-                    is_busy.try_set(false);
-                    return;
-                };
-                match login_with_token(&homeserver, &token, &device_name).await {
-                    Ok(answer) => login.sign_in(&homeserver, answer),
-                    Err(err) => {
-                        let reason = match &err {
-                            ApiError::Matrix { errcode, .. } if errcode == "M_FORBIDDEN" => t("login.error.sso_token"),
-                            other => i18n::api_error(other),
-                        };
-                        error.try_set(Some(t_with("login.error.sso_failed", &[("reason", &reason)])));
-                        is_busy.try_set(false);
-                    }
+    // -- actions --
+    let sign_in = Action::new_local(move |(input, user, pass): &(String, String, String)| {
+        let (input, user, pass) = (input.clone(), user.clone(), pass.clone());
+        async move {
+            let answer: Result<(), SignInProblem> = async {
+                let found: ServerFound = server_for(input).await?;
+                if !found.flows.offers_password() {
+                    return Err(SignInProblem::NoPassword { url: found.homeserver.base_url().to_string() });
                 }
-            });
+                let answer = login_with_password(&found.homeserver, &user, &pass, &device_name.get_value())
+                    .await
+                    .map_err(SignInProblem::Login)?;
+                // The page switches to the sessions list; this form is gone.
+                login.sign_in(&found.homeserver, answer);
+                Ok(())
+            }
+            .await;
+            if let Err(p) = &answer {
+                problem.try_set(Some(p.clone()));
+            }
+            answer
         }
-    };
+    });
+    // Signs in with a single-sign-on token (from a redirect or our popup).
+    let redeem = Action::new_local(move |(token, homeserver): &(String, Option<String>)| {
+        let (token, homeserver) = (token.clone(), homeserver.clone());
+        async move {
+            let answer: Result<(), SignInProblem> = async {
+                let homeserver = match homeserver {
+                    Some(base) => Homeserver::new(&base),
+                    None => server_for(homeserver_input.get_untracked()).await?.homeserver,
+                };
+                let answer = login_with_token(&homeserver, &token, &device_name.get_value())
+                    .await
+                    .map_err(SignInProblem::Sso)?;
+                login.sign_in(&homeserver, answer);
+                Ok(())
+            }
+            .await;
+            if let Err(p) = &answer {
+                problem.try_set(Some(p.clone()));
+            }
+            answer
+        }
+    });
+    let is_busy = Signal::derive(move || sign_in.pending().get() || redeem.pending().get());
 
     // Coming back from the identity provider?
     match SsoReturnCtx::take() {
-        Some(SsoReturn::Token { token, homeserver }) => finish_sso.clone()(token, homeserver),
-        Some(SsoReturn::Unfinished) => error.set(Some(t("login.error.sso_unfinished"))),
-        Some(SsoReturn::Refused) => error.set(Some(t("login.error.sso_not_started"))),
+        Some(SsoReturn::Token { token, homeserver }) => {
+            redeem.dispatch_local((token, homeserver));
+        }
+        Some(SsoReturn::Unfinished) => problem.set(Some(SignInProblem::SsoUnfinished)),
+        Some(SsoReturn::Refused) => problem.set(Some(SignInProblem::SsoNotStarted)),
         Some(SsoReturn::HandedOver) | None => {}
     }
     // A framed page signs in through a popup, which hands the token over.
     if sso::is_framed() {
-        let finish_sso = finish_sso.clone();
         let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
             if let Some(token) = sso::token_from_popup(&ev) {
-                let homeserver = match server.get_untracked() {
-                    ServerCheck::Ready { homeserver, .. } => Some(homeserver.base_url().to_string()),
-                    _ => None,
-                };
-                finish_sso(token, homeserver);
+                let homeserver = found.get_untracked().map(|f| f.homeserver.base_url().to_string());
+                problem.set(None);
+                redeem.dispatch_local((token, homeserver));
             }
         });
         on_cleanup(move || handle.remove());
     }
-    // Show the sign-in methods of a known homeserver straight away.
-    if !initial_homeserver.trim().is_empty() && !is_busy.get_untracked() {
-        spawn_local(async move {
-            run_check(initial_homeserver).await;
-        });
-    }
 
-    let on_homeserver_change = move |_| {
+    // -- callbacks --
+    let on_homeserver_change = Callback::new(move |_| {
         // `change` can fire as the form leaves the page (after signing in).
         let Some(input) = homeserver_input.try_get_untracked() else { return };
-        if input.trim().is_empty() {
-            return;
+        if !input.trim().is_empty() {
+            problem.set(None);
+            checked.set(input.trim().to_string());
         }
-        error.set(None);
-        spawn_local(async move {
-            run_check(input).await;
-        });
-    };
-
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    });
+    let on_submit = Callback::new(move |_| {
         if is_busy.get_untracked() {
             return;
         }
@@ -187,65 +186,36 @@ pub fn LoginPage() -> impl IntoView {
         {
             homeserver_input.set(server_name.to_string());
         }
-        let input = homeserver_input.get_untracked();
         if user.is_empty() || pass.is_empty() {
-            error.set(Some(t("login.error.missing_fields")));
+            problem.set(Some(SignInProblem::MissingFields));
             return;
         }
-        error.set(None);
-        is_busy.set(true);
-        let device_name = device_name.clone();
-        spawn_local(async move {
-            let known = match server.get_untracked() {
-                ServerCheck::Ready { input: checked, homeserver, flows } if checked == input => {
-                    Some((homeserver, flows))
-                }
-                _ => run_check(input).await,
-            };
-            let Some((homeserver, flows)) = known else {
-                is_busy.try_set(false);
-                return;
-            };
-            if !flows.offers_password() {
-                error.set(Some(t_with("login.error.no_password", &[("url", homeserver.base_url())])));
-                is_busy.set(false);
-                return;
-            }
-            match login_with_password(&homeserver, &user, &pass, &device_name).await {
-                // The page switches to the sessions list; this form is gone.
-                Ok(answer) => login.sign_in(&homeserver, answer),
-                Err(err) => {
-                    error.try_set(Some(i18n::api_error(&err)));
-                    is_busy.try_set(false);
-                }
-            }
-        });
-    };
-
+        problem.set(None);
+        sign_in.dispatch_local((homeserver_input.get_untracked(), user, pass));
+    });
     let on_sso = Callback::new(move |idp: Option<String>| {
-        let ServerCheck::Ready { homeserver, .. } = server.get_untracked() else { return };
-        error.set(None);
-        if !sso::start(&homeserver, idp.as_deref()) {
-            error.set(Some(t("login.error.popup_blocked")));
+        let Some(f) = found.get_untracked() else { return };
+        problem.set(None);
+        if !sso::start(&f.homeserver, idp.as_deref()) {
+            problem.set(Some(SignInProblem::PopupBlocked));
         }
     });
 
-    let server_hint = move || match server.get() {
-        ServerCheck::Checking => Some(t("login.homeserver_checking")),
-        ServerCheck::Ready { homeserver, .. } => {
-            Some(t_with("login.homeserver_found", &[("url", homeserver.base_url())]))
+    // -- view state --
+    let homeserver_hint = Signal::derive(move || {
+        if is_checking.get() {
+            t("login.homeserver_checking")
+        } else if let Some(f) = found.get() {
+            t_with("login.homeserver_found", &[("url", f.homeserver.base_url())])
+        } else {
+            t("login.homeserver_hint")
         }
-        ServerCheck::Unchecked | ServerCheck::Failed => None,
-    };
-    // Until the server has answered, offer the password form.
-    let show_password = move || match server.get() {
-        ServerCheck::Ready { flows, .. } => flows.offers_password(),
-        _ => true,
-    };
-    let sso_offered = Memo::new(move |_| match server.get() {
-        ServerCheck::Ready { homeserver, flows, .. } => sso_choices(&homeserver, &flows),
-        _ => Vec::new(),
     });
+    // Until the server has answered, offer the password form.
+    let offers_password = Signal::derive(move || found.with(|f| f.as_ref().is_none_or(|f| f.flows.offers_password())));
+    let sso_offered = Memo::new(move |_| found.with(|f| f.as_ref().map(sso_choices).unwrap_or_default()));
+    let shown_problem =
+        Signal::derive(move || problem.get().or_else(|| lookup_problem.get()).map(|p| problem_text(&p)));
     let portal = config.portal.clone();
 
     view! { class = class_name,
@@ -261,86 +231,20 @@ pub fn LoginPage() -> impl IntoView {
                 {move || login.notice().get().map(|notice| view! { class = class_name,
                     <p class="sm-notice" role="status" data-testid="login-notice">{notice}</p>
                 })}
-                <form class="form" on:submit=on_submit novalidate>
-                    {if locked {
-                        view! { class = class_name,
-                            <p class="locked" data-testid="login-homeserver-locked">
-                                {t("login.homeserver_locked")} " " <strong>{homeserver_input.get_untracked()}</strong>
-                            </p>
-                        }.into_any()
-                    } else {
-                        view! { class = class_name,
-                            <div class="field">
-                                <label class="label" for="login-homeserver">{t("login.homeserver")}</label>
-                                <input
-                                    class="sm-input"
-                                    id="login-homeserver"
-                                    data-testid="login-homeserver"
-                                    type="text"
-                                    inputmode="url"
-                                    autocomplete="url"
-                                    autocapitalize="off"
-                                    spellcheck="false"
-                                    placeholder="matrix.org"
-                                    aria-describedby="login-homeserver-hint"
-                                    prop:value=move || homeserver_input.get()
-                                    on:input=move |ev| homeserver_input.set(event_target_value(&ev))
-                                    on:change=on_homeserver_change
-                                />
-                                <p class="hint" id="login-homeserver-hint" aria-live="polite">
-                                    {move || server_hint().unwrap_or_else(|| t("login.homeserver_hint"))}
-                                </p>
-                            </div>
-                        }.into_any()
-                    }}
-                    <Show when=show_password>
-                        <div class="field">
-                            <label class="label" for="login-username">{t("login.username")}</label>
-                            <input
-                                class="sm-input"
-                                id="login-username"
-                                data-testid="login-username"
-                                type="text"
-                                autocomplete="username"
-                                autocapitalize="off"
-                                spellcheck="false"
-                                placeholder=t("login.username_placeholder")
-                                prop:value=move || username.get()
-                                on:input=move |ev| username.set(event_target_value(&ev))
-                            />
-                        </div>
-                        <div class="field">
-                            <label class="label" for="login-password">{t("login.password")}</label>
-                            <input
-                                class="sm-input"
-                                id="login-password"
-                                data-testid="login-password"
-                                type="password"
-                                autocomplete="current-password"
-                                prop:value=move || password.get()
-                                on:input=move |ev| password.set(event_target_value(&ev))
-                            />
-                        </div>
-                    </Show>
-                    {move || error.get().map(|message| view! { class = class_name,
-                        <p class="sm-alert" role="alert" data-testid="login-error">{message}</p>
-                    })}
-                    <Show when=show_password>
-                        <button
-                            class="sm-button submit"
-                            type="submit"
-                            data-testid="login-submit"
-                            disabled=move || is_busy.get()
-                        >
-                            <Show when=move || is_busy.get()>
-                                <span class="sm-spinner" aria-hidden="true"></span>
-                            </Show>
-                            {move || if is_busy.get() { t("login.signing_in") } else { t("login.sign_in") }}
-                        </button>
-                    </Show>
-                </form>
+                <LoginForm
+                    locked=locked
+                    homeserver=homeserver_input
+                    homeserver_hint=homeserver_hint
+                    on_homeserver_change=on_homeserver_change
+                    offers_password=offers_password
+                    username=username
+                    password=password
+                    problem=shown_problem
+                    is_busy=is_busy
+                    on_submit=on_submit
+                />
                 <Show when=move || sso_offered.with(|c| !c.is_empty())>
-                    <Show when=show_password>
+                    <Show when=move || offers_password.get()>
                         <p class="divider"><span>{t("login.or")}</span></p>
                     </Show>
                     <SsoButtons choices=sso_offered is_disabled=is_busy on_choose=on_sso/>
