@@ -26,6 +26,33 @@ else
   summary+=("unit: FAILED (see above)")
 fi
 
+say "Formatting and lints (rustfmt, clippy for native and wasm32)"
+if cargo fmt --check >.setup-logs/fmt.log 2>&1 &&
+  cargo clippy --all-targets --quiet -- -D warnings 2>&1 | tee .setup-logs/clippy.log &&
+  cargo clippy --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings 2>&1 | tee -a .setup-logs/clippy.log &&
+  ! grep -q "^error" .setup-logs/clippy.log; then
+  summary+=("lints: rustfmt and clippy (native, wasm32) clean")
+else
+  cat .setup-logs/fmt.log
+  status=1
+  summary+=("lints: FAILED (see above)")
+fi
+
+say "Component tests (wasm-bindgen-test in Debian's headless Chromium)"
+# webdriver.json names Debian's Chromium; no browser is ever downloaded.
+if CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test components 2>&1 |
+  tee .setup-logs/components.log | grep -E "^test |test result|panicked"; then
+  if grep -q "^test result: ok" .setup-logs/components.log; then
+    summary+=("components: $(grep -Eo '[0-9]+ passed' .setup-logs/components.log | tail -1), 0 failed")
+  else
+    status=1
+    summary+=("components: FAILED (see .setup-logs/components.log)")
+  fi
+else
+  status=1
+  summary+=("components: FAILED (see .setup-logs/components.log)")
+fi
+
 say "Release build (trunk build --release, with loopback servers and test hooks)"
 # The tests' servers run on loopback, which the production CSP refuses; the
 # `test-hooks` feature adds the one export the crash-screen test calls.

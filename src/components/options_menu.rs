@@ -73,12 +73,15 @@ pub fn OptionsMenu(
             let _ = button.focus();
         }
     };
-    // Focus the first item when the menu opens.
+    // Focus the first item when the menu opens, once its items are in the
+    // page (the effect can run before they are rendered).
     Effect::new(move |_| {
-        if is_open.get()
-            && let Some(first) = menu_items().first()
-        {
-            let _ = first.focus();
+        if is_open.get() {
+            request_animation_frame(move || {
+                if let Some(first) = menu_items().first() {
+                    let _ = first.focus();
+                }
+            });
         }
     });
     let on_keydown = move |ev: web_sys::KeyboardEvent| {

@@ -79,9 +79,42 @@ export async function listedSessionIds(page) {
   return ids;
 }
 
+/**
+ * The page's requests of `method` whose URL matches `pattern`, as they are
+ * sent: `{ url, body, auth }` (auth: the Authorization header), or what
+ * `map` makes of each. The one request counter of the specs.
+ */
+export function recordRequests(page, method, pattern, map = (r) => r) {
+  const seen = [];
+  page.on("request", (r) => {
+    if (r.method() === method && pattern.test(r.url())) {
+      seen.push(map({ url: r.url(), body: r.postData(), auth: r.headers().authorization ?? null }));
+    }
+  });
+  return seen;
+}
+
 export const test = base.extend({
   env: async ({}, use) => {
     await use(readEnv());
+  },
+  /**
+   * Signs in to one of the shared fixture accounts (`env.ordered`, whose
+   * sessions carry seeded activity) and signs that session out again after
+   * the test, so tests that read the account see only its seeded sessions.
+   */
+  signInShared: async ({ env }, use) => {
+    const signedIn = [];
+    await use(async (page, account, { fill } = {}) => {
+      if (fill) await fill(page, account);
+      else await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+      const login = await storedLogin(page);
+      if (login) signedIn.push(login.access_token);
+      return login;
+    });
+    for (const token of signedIn) {
+      await matrixCall(env.hsBase, "POST", "/_matrix/client/v3/logout", { token, body: {} }).catch(() => {});
+    }
   },
 });
 

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createAccount, expect, keys, pinnedIdentity, signIn, storedLogin, test } from "./fixtures.mjs";
+import { createAccount, expect, keys, pinnedIdentity, recordRequests, signIn, storedLogin, test } from "./fixtures.mjs";
 import { ROOT, listDevices, loginDevice, matrixCall } from "../support/synapse.mjs";
 import { crossSignDevice, deviceKeys, newKeyPair, uploadCrossSigning, uploadDeviceKeys } from "../support/keys.mjs";
 import { startFaultProxy } from "../support/fault-proxy.mjs";
@@ -128,10 +128,7 @@ test.describe("single-sign-on links this browser did not start", () => {
     const attacker = await createAccount(env.hsBase, [{ id: "ATTACKER", name: "attacker" }]);
     const token = await mintLoginToken(env.hsBase, attacker.logins.ATTACKER);
     const before = (await listDevices(env.hsBase, attacker.logins.ATTACKER.accessToken)).length;
-    const logins = [];
-    page.on("request", (r) => {
-      if (r.method() === "POST" && r.url().endsWith("/_matrix/client/v3/login")) logins.push(r.postData());
-    });
+    const logins = recordRequests(page, "POST", /\/_matrix\/client\/v3\/login$/);
 
     for (const query of [`loginToken=${token}`, `loginToken=${token}&sso_nonce=guessed`]) {
       await page.goto(`${env.appUrl}?${query}`);

@@ -53,14 +53,18 @@ test.describe("in a German browser", () => {
     );
   });
 
-  test("older sessions get German dates", async ({ page, env }) => {
+  test("older sessions get German dates", async ({ page, env, signInShared }) => {
     // The shared fixture account, signed in through the German form.
-    await page.goto(env.appUrl);
-    await page.getByLabel("Homeserver").fill(env.hsBase);
-    await page.getByLabel("Benutzername").fill(env.ordered.username);
-    await page.getByLabel("Passwort").fill(env.ordered.password);
-    await page.getByRole("button", { name: "Anmelden" }).click();
-    await expect(page.getByTestId("device-tile-DAYS")).toBeVisible();
+    await signInShared(page, env.ordered, {
+      fill: async (p, account) => {
+        await p.goto(env.appUrl);
+        await p.getByLabel("Homeserver").fill(env.hsBase);
+        await p.getByLabel("Benutzername").fill(account.username);
+        await p.getByLabel("Passwort").fill(account.password);
+        await p.getByRole("button", { name: "Anmelden" }).click();
+        await expect(p.getByTestId("device-tile-DAYS")).toBeVisible();
+      },
+    });
     await expect(page.getByTestId("device-tile-DAYS").getByTestId("device-metadata-lastActivity")).toHaveText(
       /^Zuletzt aktiv [A-Z][a-z]\., \d{2}:\d{2}$/,
     );

@@ -139,6 +139,10 @@ test("inside a frame of another origin: sign-in works and only the named parent 
   await strangerFrame.getByLabel("Password").fill(account.password);
   await strangerFrame.getByRole("button", { name: "Sign in" }).click();
   await expect(strangerFrame.getByTestId("device-tile-PHONE")).toBeVisible();
-  await strangerPage.waitForTimeout(500);
-  expect(await strangerPage.evaluate(() => window.received)).toEqual([]);
+  // Messages from one window to another arrive in order: once the frame's
+  // own later message is in, anything the app had posted would be too.
+  const frameWindow = strangerPage.frames().find((f) => f.url().startsWith(app.origin));
+  await frameWindow.evaluate(() => window.parent.postMessage("test:marker", "*"));
+  await expect.poll(() => strangerPage.evaluate(() => window.received.map((m) => m.data))).toContain("test:marker");
+  expect(await strangerPage.evaluate(() => window.received.map((m) => m.data))).toEqual(["test:marker"]);
 });

@@ -23,13 +23,8 @@ function expectedLabel(ts, now) {
   return d.getFullYear() === n.getFullYear() ? monthDay : `${monthDay}, ${d.getFullYear()}`;
 }
 
-test("lists every session, most recent first, with name, last activity and IP", async ({ page, env }) => {
-  await signIn(page, {
-    appUrl: env.appUrl,
-    homeserver: env.hsBase,
-    username: env.ordered.username,
-    password: env.ordered.password,
-  });
+test("lists every session, most recent first, with name, last activity and IP", async ({ page, env, signInShared }) => {
+  await signInShared(page, env.ordered);
   const seededIds = ORDERED_SESSIONS.map((s) => s.id);
   await expect(page.getByTestId("device-tile-NEVER_A")).toBeVisible();
   const shown = (await listedSessionIds(page)).filter((id) => seededIds.includes(id));

@@ -1,6 +1,6 @@
 // Signing out other sessions: one, several, all; with the password
 // re-authentication Synapse asks for.
-import { createAccount, expect, listedSessionIds, signIn, storedLogin, test } from "./fixtures.mjs";
+import { createAccount, expect, listedSessionIds, recordRequests, signIn, storedLogin, test } from "./fixtures.mjs";
 import { listDevices, loginDevice, matrixCall } from "../support/synapse.mjs";
 import { startApprovalStageProxy } from "../support/approval-stage-proxy.mjs";
 
@@ -12,14 +12,9 @@ async function serverIds(env, account) {
   return ids.filter((id) => id !== "CHECKER").sort();
 }
 
+/** The bodies of the page's `POST /delete_devices`, as they are sent. */
 function deleteRequests(page) {
-  const bodies = [];
-  page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().endsWith("/_matrix/client/v3/delete_devices")) {
-      bodies.push(JSON.parse(r.postData()));
-    }
-  });
-  return bodies;
+  return recordRequests(page, "POST", /\/_matrix\/client\/v3\/delete_devices$/, (r) => JSON.parse(r.body));
 }
 
 async function passwordStep(page, password) {

@@ -1,7 +1,7 @@
 // Several tabs of one browser share one login: signing out in one signs out
 // the others, and an expired token is refreshed once, not once per tab.
 import path from "node:path";
-import { createAccount, expect, signIn, storedLogin, test } from "./fixtures.mjs";
+import { createAccount, expect, recordRequests, signIn, storedLogin, test } from "./fixtures.mjs";
 import { startSynapse } from "../support/synapse.mjs";
 import { startFaultProxy } from "../support/fault-proxy.mjs";
 import { RUN_DIR } from "../support/global-setup.mjs";
@@ -59,18 +59,26 @@ test.describe("with access tokens that expire after 15 seconds", () => {
     second.on("console", (m) => consoleLines.push(`${Date.now() % 100000} B ${m.text()}`));
     await second.goto(env.appUrl);
     await expect(second.getByTestId("device-tile-PHONE")).toBeVisible();
-    // Both tabs now wait in their /sync long-polls (30 s) while the token
-    // expires (15 s); when the polls return, both need a fresh token.
-    await page.waitForTimeout(16_000);
     const before = proxy.count("POST", /\/refresh$/);
-    const started = Date.now();
+    // Each tab's long-polls, with the token each one sent.
+    const syncsA = recordRequests(page, "GET", /\/sync\?/);
+    const syncsB = recordRequests(second, "GET", /\/sync\?/);
+    // Both tabs now wait in their /sync long-polls (30 s) while the token
+    // expires (15 s); when the polls return, both need a fresh token: wait
+    // until the server saw a refresh, and then both tabs polling with the
+    // token it issued (so neither is still about to refresh).
     await expect
-      .poll(() => proxy.requests.filter((r) => r.at > started && r.path.endsWith("/sync")).length, {
-        timeout: 70_000,
-        intervals: [1000],
-      })
-      .toBeGreaterThanOrEqual(2);
-    await page.waitForTimeout(3000);
+      .poll(() => proxy.count("POST", /\/refresh$/), { timeout: 70_000, intervals: [500] })
+      .toBeGreaterThan(before);
+    await expect
+      .poll(
+        async () => {
+          const fresh = `Bearer ${(await storedLogin(page)).access_token}`;
+          return syncsA.some((r) => r.auth === fresh) && syncsB.some((r) => r.auth === fresh);
+        },
+        { timeout: 70_000, intervals: [500] },
+      )
+      .toBe(true);
     const log = proxy.requests.map((r) => `${r.at % 100000} ${r.method} ${r.path} ${r.auth}`).join("\n") + "\n" + consoleLines.join("\n");
     if (process.env.DEBUG_TABS) console.log(log);
     // Each expired token is refreshed once, by one tab: no refresh token is

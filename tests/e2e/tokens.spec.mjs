@@ -1,7 +1,7 @@
 // Access tokens that expire and logins that end on the server. A dedicated
 // Synapse issues access tokens that live 3 seconds.
 import path from "node:path";
-import { createAccount, expect, keys, signIn, storedLogin, test } from "./fixtures.mjs";
+import { createAccount, expect, keys, recordRequests, signIn, storedLogin, test } from "./fixtures.mjs";
 import { matrixCall, startSynapse } from "../support/synapse.mjs";
 import { RUN_DIR } from "../support/global-setup.mjs";
 
@@ -17,11 +17,12 @@ test.afterAll(async () => {
 });
 
 function countRefreshes(page) {
-  const counter = { n: 0 };
-  page.on("request", (req) => {
-    if (req.method() === "POST" && req.url().endsWith("/_matrix/client/v3/refresh")) counter.n += 1;
-  });
-  return counter;
+  return recordRequests(page, "POST", /\/_matrix\/client\/v3\/refresh$/);
+}
+
+/** Waits (by the clock) until a stored login's access token has expired. */
+async function untilExpired(login) {
+  await expect.poll(() => Date.now(), { timeout: 10_000 }).toBeGreaterThan(login.expires_at_ms + 200);
 }
 
 test("an access token about to expire is refreshed before it is used", async ({ page, env }) => {
@@ -31,11 +32,11 @@ test("an access token about to expire is refreshed before it is used", async ({ 
   expect(first.token_lifetime_ms).toBeGreaterThan(2000);
   expect(first.token_lifetime_ms).toBeLessThanOrEqual(3000);
   const refreshes = countRefreshes(page);
-  await page.waitForTimeout(3500);
+  await untilExpired(first);
   await page.reload();
   await expect(page.getByTestId("device-tile-PHONE")).toBeVisible();
   await expect(page.getByTestId("load-error")).toHaveCount(0);
-  expect(refreshes.n).toBe(1);
+  expect(refreshes).toHaveLength(1);
   const second = await storedLogin(page);
   expect(second.access_token).not.toBe(first.access_token);
   expect(second.refresh_token).not.toBe(first.refresh_token);
@@ -47,13 +48,14 @@ test("an expired token rejected by the server is refreshed and the request retri
   await signIn(page, { appUrl: env.appUrl, homeserver: hs.base, ...account });
   // Pretend the token lasts for hours, so the app only learns of the expiry
   // from the server's 401 M_UNKNOWN_TOKEN (soft logout).
+  const issued = await storedLogin(page);
   await page.evaluate((key) => {
     const login = JSON.parse(localStorage.getItem(key));
     login.expires_at_ms = Date.now() + 3_600_000;
     login.token_lifetime_ms = 3_600_000;
     localStorage.setItem(key, JSON.stringify(login));
   }, keys.login());
-  await page.waitForTimeout(3500);
+  await untilExpired(issued);
   const refreshes = countRefreshes(page);
   const rejected = [];
   page.on("response", (res) => {
@@ -63,7 +65,7 @@ test("an expired token rejected by the server is refreshed and the request retri
   await expect(page.getByTestId("device-tile-PHONE")).toBeVisible();
   await expect(page.getByTestId("load-error")).toHaveCount(0);
   expect(rejected).toHaveLength(1);
-  expect(refreshes.n).toBe(1);
+  expect(refreshes).toHaveLength(1);
 });
 
 test("a login deleted on the server returns to sign-in with a message", async ({ page, env }) => {

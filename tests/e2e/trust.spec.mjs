@@ -113,14 +113,9 @@ test("filters by Verified, No encryption and Inactive, with Show all when empty"
   expect(new URL(page.url()).searchParams.get("filter")).toBeNull();
 });
 
-test("an inactive session is listed under Inactive with its date", async ({ page, env }) => {
+test("an inactive session is listed under Inactive with its date", async ({ page, env, signInShared }) => {
   // The fixture account has a session last seen 500 days ago (set in Synapse's database).
-  await signIn(page, {
-    appUrl: env.appUrl,
-    homeserver: env.hsBase,
-    username: env.ordered.username,
-    password: env.ordered.password,
-  });
+  await signInShared(page, env.ordered);
   const cta = page.getByTestId("inactive-devices-cta");
   await expect(cta).toHaveText("View all (1)");
   await cta.click();

@@ -1,6 +1,8 @@
-// Screenshots of every screen, at desktop and phone widths, for people to
-// look at (.test-run/screens/). With UPDATE_SCREENSHOTS=1 the README's
-// pictures in tests/screenshots/ are replaced too.
+// Picture makers, not tests: screenshots of every screen at desktop and
+// phone widths, for people to look at (.test-run/screens/); they assert only
+// that each screen was reached (and that nothing scrolls sideways). With
+// UPDATE_SCREENSHOTS=1 the README's pictures in tests/screenshots/ are
+// replaced too.
 import fs from "node:fs";
 import path from "node:path";
 import { expect, signIn, test } from "./fixtures.mjs";
@@ -20,7 +22,7 @@ async function shoot(page, name, { readme = false } = {}) {
 }
 
 for (const width of [1280, 360]) {
-  test(`screens at ${width} px`, async ({ page, env }) => {
+  test(`picture maker: screens at ${width} px`, async ({ page, env }) => {
     await page.setViewportSize({ width, height: width > 500 ? 900 : 760 });
     await page.goto(env.appUrl);
     await page.getByLabel("Homeserver").fill(env.hsBase);
@@ -84,7 +86,7 @@ for (const width of [1280, 360]) {
   });
 }
 
-test("screens in dark and in German", async ({ browser, env }) => {
+test("picture maker: screens in dark and in German", async ({ browser, env }) => {
   for (const [name, options] of [
     ["dark-1280", { colorScheme: "dark", viewport: { width: 1280, height: 900 } }],
     ["german-360", { locale: "de-DE", viewport: { width: 360, height: 760 } }],
