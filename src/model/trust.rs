@@ -160,21 +160,15 @@ impl SignatureCache {
         valid
     }
 
-    pub fn len(&self) -> usize {
+    /// How many checks are remembered.
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.results.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.results.is_empty()
-    }
 }
 
-/// Judges one device-keys object against the chain.
-pub fn device_trust(device_keys: &Value, user_id: &str, device_id: &str, chain: &CrossSigning) -> Trust {
-    device_trust_cached(device_keys, user_id, device_id, chain, &mut SignatureCache::default())
-}
-
-/// `device_trust` with remembered signature checks.
+/// Judges one device-keys object against the chain, remembering each
+/// signature check in `cache`.
 pub fn device_trust_cached(
     device_keys: &Value,
     user_id: &str,
@@ -214,32 +208,6 @@ pub fn device_objects<'a>(keys: &'a Value, user_id: &str) -> Vec<(&'a String, &'
         .unwrap_or_default()
 }
 
-/// Trust of every session that published keys; sessions missing from the
-/// answer have no encryption. With `distrust_master` (the account's identity
-/// changed and the user has not accepted it), nothing counts as Verified.
-pub fn evaluate(keys: &Value, user_id: &str, distrust_master: bool) -> (CrossSigning, HashMap<String, Trust>) {
-    let (chain, mut devices) = verify_all(keys, user_id);
-    if distrust_master {
-        distrust(&mut devices);
-    }
-    (chain, devices)
-}
-
-/// The signature checks of `evaluate`, which are the costly part: done once
-/// per `/keys/query` answer, whatever the user decides about the identity.
-pub fn verify_all(keys: &Value, user_id: &str) -> (CrossSigning, HashMap<String, Trust>) {
-    let chain = cross_signing(keys, user_id);
-    let devices = keys
-        .get("device_keys")
-        .and_then(|d| d.get(user_id))
-        .and_then(Value::as_object)
-        .map(|devices| {
-            devices.iter().map(|(id, object)| (id.clone(), device_trust(object, user_id, id, &chain))).collect()
-        })
-        .unwrap_or_default();
-    (chain, devices)
-}
-
 /// An identity the user has not accepted: nothing counts as Verified.
 pub fn distrust(devices: &mut HashMap<String, Trust>) {
     for trust in devices.values_mut() {
@@ -277,6 +245,39 @@ pub fn check_identity(current_master: Option<&str>, pinned: Option<&str>) -> Ide
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Whole-answer helpers for the tests (the page checks in slices).
+    /// Judges one device-keys object against the chain.
+    fn device_trust(device_keys: &Value, user_id: &str, device_id: &str, chain: &CrossSigning) -> Trust {
+        device_trust_cached(device_keys, user_id, device_id, chain, &mut SignatureCache::default())
+    }
+
+    /// Trust of every session that published keys; sessions missing from the
+    /// answer have no encryption. With `distrust_master` (the account's identity
+    /// changed and the user has not accepted it), nothing counts as Verified.
+    fn evaluate(keys: &Value, user_id: &str, distrust_master: bool) -> (CrossSigning, HashMap<String, Trust>) {
+        let (chain, mut devices) = verify_all(keys, user_id);
+        if distrust_master {
+            distrust(&mut devices);
+        }
+        (chain, devices)
+    }
+
+    /// The signature checks of `evaluate`, which are the costly part: done once
+    /// per `/keys/query` answer, whatever the user decides about the identity.
+    fn verify_all(keys: &Value, user_id: &str) -> (CrossSigning, HashMap<String, Trust>) {
+        let chain = cross_signing(keys, user_id);
+        let devices = keys
+            .get("device_keys")
+            .and_then(|d| d.get(user_id))
+            .and_then(Value::as_object)
+            .map(|devices| {
+                devices.iter().map(|(id, object)| (id.clone(), device_trust(object, user_id, id, &chain))).collect()
+            })
+            .unwrap_or_default();
+        (chain, devices)
+    }
+
     use ed25519_dalek::{Signer, SigningKey};
     use serde_json::json;
 

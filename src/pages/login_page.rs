@@ -15,6 +15,7 @@ use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
 use crate::model::homeserver::server_of_user_id;
 use crate::model::sign_in::SignInProblem;
 use crate::web::i18n::{self, t, t_with};
+use crate::web::login::Notice;
 use crate::web::sso::{self, SsoReturn};
 use methods::{ServerFound, check_server, session_name, sso_choices};
 
@@ -38,6 +39,23 @@ fn problem_text(problem: &SignInProblem) -> String {
         SignInProblem::SsoUnfinished => t("login.error.sso_unfinished"),
         SignInProblem::SsoNotStarted => t("login.error.sso_not_started"),
         SignInProblem::PopupBlocked => t("login.error.popup_blocked"),
+    }
+}
+
+/// Why the sign-in page shows, in the page's language.
+fn notice_text(notice: &Notice) -> String {
+    match notice {
+        Notice::OtherTab => t("login.notice.other_tab"),
+        Notice::Revoked => t("login.notice.revoked"),
+        Notice::Expired => t("login.notice.expired"),
+        Notice::SignedOut => t("login.notice.signed_out"),
+        Notice::Forgotten => t("login.notice.forgotten"),
+        Notice::RemovedLocally => t("login.notice.removed_locally"),
+        Notice::Unreadable => t("login.notice.unreadable"),
+        Notice::Incomplete => t("login.notice.incomplete"),
+        Notice::OtherHomeserver { homeserver, locked } => {
+            t_with("login.notice.other_homeserver", &[("homeserver", homeserver), ("locked", locked)])
+        }
     }
 }
 
@@ -229,7 +247,7 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 class="title">{t("login.title")}</h1>
                 <p class="intro">{t("login.intro")}</p>
                 {move || login.notice().get().map(|notice| view! { class = class_name,
-                    <p class="sm-notice" role="status" data-testid="login-notice">{notice}</p>
+                    <p class="sm-notice" role="status" data-testid="login-notice">{notice_text(&notice)}</p>
                 })}
                 <LoginForm
                     locked=locked

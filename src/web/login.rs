@@ -17,7 +17,6 @@ use crate::api::{Homeserver, MatrixClient};
 use crate::model::homeserver::lock_allows;
 use crate::model::stored_login::{StoredLogin, StoredLoginError, parse_stored_login};
 use crate::web::browser;
-use crate::web::i18n;
 use crate::web::storage;
 
 #[derive(Clone)]
@@ -25,12 +24,36 @@ pub struct ActiveLogin {
     pub client: MatrixClient,
 }
 
+/// Why the sign-in page shows (again); turned into text by the page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Another tab of this browser signed out.
+    OtherTab,
+    /// The server no longer knows this session (signed out elsewhere).
+    Revoked,
+    /// The sign-in expired and could not be renewed.
+    Expired,
+    SignedOut,
+    /// Signed out and the account forgotten on this browser.
+    Forgotten,
+    /// The server was unreachable: removed here, still on the server.
+    RemovedLocally,
+    /// The stored login could not be read, or was incomplete.
+    Unreadable,
+    Incomplete,
+    /// A stored login for another homeserver than the locked one.
+    OtherHomeserver {
+        homeserver: String,
+        locked: String,
+    },
+}
+
 /// Context handle for the signed-in account (a `Copy` newtype over signals).
 #[derive(Clone, Copy)]
 pub struct LoginCtx {
     active: RwSignal<Option<ActiveLogin>, LocalStorage>,
     /// A message for the sign-in page: why the user is there again.
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Notice>>,
 }
 
 impl LoginCtx {
@@ -48,19 +71,18 @@ impl LoginCtx {
                         .is_some_and(|locked| !lock_allows(locked, &stored.homeserver, &stored.user_id)) =>
                 {
                     storage::remove_login();
-                    ctx.notice.set(Some(i18n::t_with(
-                        "login.notice.other_homeserver",
-                        &[("homeserver", &stored.homeserver), ("locked", locked_homeserver.as_deref().unwrap_or(""))],
-                    )));
+                    ctx.notice.set(Some(Notice::OtherHomeserver {
+                        homeserver: stored.homeserver,
+                        locked: locked_homeserver.unwrap_or_default(),
+                    }));
                 }
                 Ok(stored) => ctx.activate(stored),
                 Err(err) => {
                     storage::remove_login();
-                    let key = match err {
-                        StoredLoginError::Unreadable => "login.notice.unreadable",
-                        StoredLoginError::Invalid(_) => "login.notice.incomplete",
-                    };
-                    ctx.notice.set(Some(i18n::t(key)));
+                    ctx.notice.set(Some(match err {
+                        StoredLoginError::Unreadable => Notice::Unreadable,
+                        StoredLoginError::Invalid(_) => Notice::Incomplete,
+                    }));
                 }
             }
         }
@@ -82,7 +104,7 @@ impl LoginCtx {
         match (current, stored) {
             (Some(_), None) => {
                 self.active.set(None);
-                self.notice.set(Some(i18n::t("login.notice.other_tab")));
+                self.notice.set(Some(Notice::OtherTab));
                 crate::web::embed::signed_out();
             }
             (None, Some(stored)) => self.activate(stored),
@@ -133,10 +155,10 @@ impl LoginCtx {
                 });
             }
             ClientEvent::SignedOut(reason) => {
-                let why = i18n::t(match reason {
-                    SignedOutReason::Revoked => "login.notice.revoked",
-                    SignedOutReason::Expired => "login.notice.expired",
-                });
+                let why = match reason {
+                    SignedOutReason::Revoked => Notice::Revoked,
+                    SignedOutReason::Expired => Notice::Expired,
+                };
                 // When another tab of this browser signed out, the server may
                 // tell this tab before the other tab's storage change arrives:
                 // wait a moment so the user gets the right explanation.
@@ -177,7 +199,7 @@ impl LoginCtx {
     /// Drops the login from memory and storage; `notice` explains why on the
     /// sign-in page. What the browser remembers about the account (its
     /// identity) stays: a sign-out forced by the server must not reset it.
-    pub fn forget(&self, notice: Option<String>) {
+    pub fn forget(&self, notice: Option<Notice>) {
         storage::remove_login();
         self.notice.try_set(notice);
         self.active.try_set(None);
@@ -185,7 +207,7 @@ impl LoginCtx {
     }
 
     /// `forget`, and everything this browser remembers about the account.
-    pub fn forget_account(&self, notice: Option<String>) {
+    pub fn forget_account(&self, notice: Option<Notice>) {
         if let Some(Some(active)) = self.active.try_get_untracked() {
             storage::forget_account(active.client.homeserver().base_url(), active.client.user_id());
         }
@@ -197,7 +219,7 @@ impl LoginCtx {
         self.active.with(|a| a.as_ref().map(|a| a.client.clone()))
     }
 
-    pub fn notice(&self) -> Signal<Option<String>> {
+    pub fn notice(&self) -> Signal<Option<Notice>> {
         self.notice.into()
     }
 

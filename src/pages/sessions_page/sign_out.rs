@@ -11,8 +11,7 @@ use super::data::SessionsData;
 use crate::api::{ApiError, auth, devices};
 use crate::model::sign_out::{Next, SignOut, SignOutPhase, SignOutProblem};
 use crate::model::uia;
-use crate::web::i18n::t;
-use crate::web::login::LoginCtx;
+use crate::web::login::{LoginCtx, Notice};
 
 type DeleteRequest = (Vec<String>, Option<Value>);
 
@@ -228,7 +227,7 @@ impl CurrentSignOut {
                 let answer = auth::logout(&client).await;
                 if answer.is_ok() {
                     let forget = forgets_account.get_untracked();
-                    end(login, forget, t(if forget { "login.notice.forgotten" } else { "login.notice.signed_out" }));
+                    end(login, forget, if forget { Notice::Forgotten } else { Notice::SignedOut });
                 }
                 answer
             }
@@ -274,12 +273,12 @@ impl CurrentSignOut {
     /// stays on the server, and the sign-in page says so.
     pub fn remove_locally(&self) {
         if !self.request.pending().get_untracked() {
-            end(self.login, self.forgets_account.get_untracked(), t("login.notice.removed_locally"));
+            end(self.login, self.forgets_account.get_untracked(), Notice::RemovedLocally);
         }
     }
 }
 
-fn end(login: LoginCtx, forget_account: bool, notice: String) {
+fn end(login: LoginCtx, forget_account: bool, notice: Notice) {
     if forget_account {
         login.forget_account(Some(notice));
     } else {
