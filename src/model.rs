@@ -15,6 +15,8 @@ pub mod messages;
 pub mod pin;
 pub mod push;
 pub mod reconcile;
+pub mod recovery_key;
+pub mod secret_storage;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_out;
