@@ -16,6 +16,7 @@ pub mod pin;
 pub mod push;
 pub mod reconcile;
 pub mod recovery_key;
+pub mod sas;
 pub mod secret_storage;
 pub mod sessions;
 pub mod sign_in;

@@ -4,6 +4,7 @@
 //! `model` never do.
 
 pub mod browser;
+pub mod crypto;
 pub mod embed;
 pub mod format;
 pub mod i18n;

@@ -89,20 +89,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let live_problem = live::start(data);
     let load_error = data.load_error();
     let partial_errors = data.partial_errors();
-    let other_ids = {
-        let own = own_id.clone();
-        Memo::new(move |_| {
-            data.devices.with(|d| match d {
-                Some(Ok(list)) => list.iter().filter(|d| d.device_id != own).map(|d| d.device_id.clone()).collect(),
-                _ => Vec::<String>::new(),
-            })
-        })
-    };
+    let other_ids = data.other_ids();
     let current = {
         let own = own_id.clone();
         Memo::new(move |_| rows.with(|r| r.get(&own).cloned()))
     };
-    let is_first_load = Signal::derive(move || data.devices.with(Option::is_none));
+    let is_first_load = Signal::derive(move || data.round.with(Option::is_none));
     let account_page = Memo::new(move |_| data.account_page());
     let is_delegated = Signal::derive(move || account_page.with(Option::is_some));
     let account_sessions_url = Signal::derive(move || match account_page.get() {

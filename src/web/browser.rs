@@ -106,3 +106,11 @@ pub fn mark(name: &str) {
         let _ = performance.mark(name);
     }
 }
+
+/// Runs `task` for as long as the current reactive owner lives (a page's
+/// long-poll, countdown or clean-up): cancelled with it. Boxed, so every
+/// task shares one copy of the scheduling code.
+pub fn spawn_owned(task: impl std::future::Future<Output = ()> + 'static) {
+    let task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(task);
+    leptos::task::spawn_local_scoped_with_cancellation(task);
+}

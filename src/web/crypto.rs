@@ -22,7 +22,8 @@ fn failed(context: &str) -> impl Fn(JsValue) -> CryptoError + '_ {
 }
 
 fn subtle() -> Result<SubtleCrypto, CryptoError> {
-    let crypto = web_sys::window().ok_or_else(|| CryptoError("no window".into()))?.crypto().map_err(failed("crypto"))?;
+    let crypto =
+        web_sys::window().ok_or_else(|| CryptoError("no window".into()))?.crypto().map_err(failed("crypto"))?;
     Ok(crypto.subtle())
 }
 
@@ -127,11 +128,7 @@ pub struct EphemeralKey {
 
 pub async fn x25519_generate() -> Result<EphemeralKey, CryptoError> {
     let s = subtle()?;
-    let pair = promise(
-        s.generate_key_with_str("X25519", false, &usages(&["deriveBits"])),
-        "X25519 key",
-    )
-    .await?;
+    let pair = promise(s.generate_key_with_str("X25519", false, &usages(&["deriveBits"])), "X25519 key").await?;
     let private = Reflect::get(&pair, &"privateKey".into()).map_err(failed("X25519"))?.unchecked_into::<CryptoKey>();
     let public_key = Reflect::get(&pair, &"publicKey".into()).map_err(failed("X25519"))?.unchecked_into::<CryptoKey>();
     let public = buffer(s.export_key("raw", &public_key), "X25519 public key").await?;
@@ -142,8 +139,11 @@ impl EphemeralKey {
     /// The shared secret with the other party's raw public key.
     pub async fn agree(&self, their_public: &[u8]) -> Result<Vec<u8>, CryptoError> {
         let s = subtle()?;
-        let theirs = promise(s.import_key_with_str("raw", &bytes(their_public), "X25519", true, &usages(&[])), "X25519 public key")
-            .await?;
+        let theirs = promise(
+            s.import_key_with_str("raw", &bytes(their_public), "X25519", true, &usages(&[])),
+            "X25519 public key",
+        )
+        .await?;
         let algorithm = object(&[("name", &"X25519".into()), ("public", &theirs)]);
         buffer(s.derive_bits_with_object(&algorithm, &self.private, 256), "X25519").await
     }
@@ -156,14 +156,18 @@ pub async fn x25519_identity_key() -> Result<(Vec<u8>, Vec<u8>), CryptoError> {
     let pair = promise(s.generate_key_with_str("X25519", true, &usages(&["deriveBits"])), "X25519 key").await?;
     let private = Reflect::get(&pair, &"privateKey".into()).map_err(failed("X25519"))?.unchecked_into::<CryptoKey>();
     let public_key = Reflect::get(&pair, &"publicKey".into()).map_err(failed("X25519"))?.unchecked_into::<CryptoKey>();
-    Ok((buffer(s.export_key("pkcs8", &private), "X25519 private key").await?, buffer(s.export_key("raw", &public_key), "X25519 public key").await?))
+    Ok((
+        buffer(s.export_key("pkcs8", &private), "X25519 private key").await?,
+        buffer(s.export_key("raw", &public_key), "X25519 public key").await?,
+    ))
 }
 
 // ---- Ed25519 (signing) ----
 
 /// The fixed DER framing of an Ed25519 private key in PKCS #8 (RFC 8410):
 /// WebCrypto imports private keys only in that (or JWK) form.
-const ED25519_PKCS8_PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+const ED25519_PKCS8_PREFIX: [u8; 16] =
+    [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
 
 /// An Ed25519 signing key held as a non-extractable `CryptoKey`.
 #[derive(Clone)]
@@ -183,15 +187,20 @@ pub async fn ed25519_from_seed(seed: &[u8]) -> Result<SigningKey, CryptoError> {
     let mut pkcs8 = ED25519_PKCS8_PREFIX.to_vec();
     pkcs8.extend_from_slice(seed);
     // Extractable once, to read the public key the browser derives (JWK `x`).
-    let exportable = promise(s.import_key_with_str("pkcs8", &bytes(&pkcs8), "Ed25519", true, &usages(&["sign"])), "Ed25519 key")
-        .await?
-        .unchecked_into::<CryptoKey>();
+    let exportable =
+        promise(s.import_key_with_str("pkcs8", &bytes(&pkcs8), "Ed25519", true, &usages(&["sign"])), "Ed25519 key")
+            .await?
+            .unchecked_into::<CryptoKey>();
     let jwk = promise(s.export_key("jwk", &exportable), "Ed25519 key").await?;
-    let x = Reflect::get(&jwk, &"x".into()).ok().and_then(|x| x.as_string()).ok_or_else(|| CryptoError("no public key".into()))?;
+    let x = Reflect::get(&jwk, &"x".into())
+        .ok()
+        .and_then(|x| x.as_string())
+        .ok_or_else(|| CryptoError("no public key".into()))?;
     let public = base64url_decode(&x)?;
-    let key = promise(s.import_key_with_str("pkcs8", &bytes(&pkcs8), "Ed25519", false, &usages(&["sign"])), "Ed25519 key")
-        .await?
-        .unchecked_into::<CryptoKey>();
+    let key =
+        promise(s.import_key_with_str("pkcs8", &bytes(&pkcs8), "Ed25519", false, &usages(&["sign"])), "Ed25519 key")
+            .await?
+            .unchecked_into::<CryptoKey>();
     Ok(SigningKey { key, public })
 }
 
@@ -202,7 +211,10 @@ pub async fn ed25519_generate() -> Result<(SigningKey, Vec<u8>), CryptoError> {
     let pair = promise(s.generate_key_with_str("Ed25519", true, &usages(&["sign", "verify"])), "Ed25519 key").await?;
     let private = Reflect::get(&pair, &"privateKey".into()).map_err(failed("Ed25519"))?.unchecked_into::<CryptoKey>();
     let jwk = promise(s.export_key("jwk", &private), "Ed25519 key").await?;
-    let d = Reflect::get(&jwk, &"d".into()).ok().and_then(|d| d.as_string()).ok_or_else(|| CryptoError("no seed".into()))?;
+    let d = Reflect::get(&jwk, &"d".into())
+        .ok()
+        .and_then(|d| d.as_string())
+        .ok_or_else(|| CryptoError("no seed".into()))?;
     let seed = base64url_decode(&d)?;
     let key = ed25519_from_seed(&seed).await?;
     Ok((key, seed))

@@ -5,7 +5,9 @@
 //! whose failure is returned to be shown.
 
 use leptos::prelude::*;
-use leptos::task::{spawn_local, spawn_local_scoped_with_cancellation};
+use leptos::task::spawn_local;
+
+use crate::web::browser;
 use serde_json::json;
 
 use super::data::SessionsData;
@@ -57,10 +59,11 @@ impl ClientInfoSetting {
                 Ok(on)
             }
         });
-        spawn_local_scoped_with_cancellation(async move {
+        browser::spawn_owned(async move {
             // After the first complete load: this session's entry in line
             // with the opt-in, and the entries of sessions that are gone.
-            let (Ok(devices), Ok(account)) = (data.devices.await, data.account.await) else { return };
+            let round = data.round.await;
+            let (Ok(devices), Ok(account)) = (round.devices, round.account) else { return };
             let existing = devices.iter().map(|d| d.device_id.clone()).collect::<Vec<_>>();
             tidy(data.client(), brand.get_value(), &account.data, existing);
         });

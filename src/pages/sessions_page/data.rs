@@ -5,8 +5,9 @@
 //! the resources in place (`model::reconcile`), never by reloading everything.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
+use futures::future::{join, join5};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -38,99 +39,102 @@ pub enum Part {
     AccountManagement,
 }
 
-type Loaded<T> = LocalResource<Result<T, ApiError>>;
+/// The account's keys as `/keys/query` returned them: shared (about 2 MB on
+/// a 2,000-session account) and compared by identity, so only a new answer
+/// counts as a change.
+#[derive(Clone, Debug)]
+pub struct Keys(pub Arc<Value>);
+
+impl PartialEq for Keys {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Everything the first round of requests brings, each part on its own: a
+/// failed part leaves the others usable.
+#[derive(Clone, Debug)]
+pub struct FirstRound {
+    /// `GET /devices`, in the page's order.
+    pub devices: Result<Vec<Device>, ApiError>,
+    pub keys: Result<Keys, ApiError>,
+    pub pushers: Result<Vec<Pusher>, ApiError>,
+    pub account: Result<AccountSync, ApiError>,
+    /// `GET /versions` as the account (per-user features).
+    pub versions: Result<Versions, ApiError>,
+    /// `Some` when the server delegates authentication (OAuth 2.0 / MAS).
+    pub auth_metadata: Result<Option<AuthMetadata>, ApiError>,
+}
+
+/// One round of parallel requests: nothing waits for anything else.
+async fn first_round(client: MatrixClient) -> FirstRound {
+    let ((devices, keys, pushers, account, versions), auth_metadata) = join(
+        join5(
+            devices::list_devices(&client),
+            keys::query_own_keys(&client),
+            push::list_pushers(&client),
+            account_data::sync(&client, None, 0),
+            auth::get_account_versions(&client),
+        ),
+        auth::get_auth_metadata(client.homeserver()),
+    )
+    .await;
+    let account = account.map(|answer| {
+        let mut data = SessionAccountData::default();
+        answer.account_data_events().iter().for_each(|e| data.apply(e));
+        AccountSync { data, next_batch: answer.next_batch }
+    });
+    FirstRound {
+        devices: devices.map(reconcile::sorted),
+        keys: keys.map(|k| Keys(Arc::new(k))),
+        pushers,
+        account,
+        versions,
+        auth_metadata,
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct SessionsData {
     client: StoredValue<MatrixClient, LocalStorage>,
-    /// `GET /devices`, in the page's order.
-    pub devices: Loaded<Vec<Device>>,
-    /// `POST /keys/query` for the account's own keys (shared: about 2 MB on
-    /// a 2,000-session account, read by the signature checks).
-    pub keys: Loaded<Rc<Value>>,
-    pub pushers: Loaded<Vec<Pusher>>,
-    pub account: Loaded<AccountSync>,
-    /// `GET /versions` as the account (per-user features).
-    pub versions: Loaded<Versions>,
-    /// `Some` when the server delegates authentication (OAuth 2.0 / MAS).
-    pub auth_metadata: Loaded<Option<AuthMetadata>>,
-    /// Requests of the first round (or a retry) still running.
-    in_flight: RwSignal<u32>,
+    /// The first round (again, after a retry); later changes are written
+    /// into it in place.
+    pub round: LocalResource<FirstRound>,
+    /// True while the first round (or a retry) runs.
+    loading: RwSignal<bool>,
     own_changes: StoredValue<OwnChanges>,
     /// Told when the session list loaded or failed (plans automatic retries).
     on_list: StoredValue<Option<Callback<Result<(), ApiError>>>>,
-}
-
-/// Runs `request`, counting it in `in_flight` while it runs.
-async fn counted<T>(in_flight: RwSignal<u32>, request: impl Future<Output = T>) -> T {
-    in_flight.update(|n| *n += 1);
-    let answer = request.await;
-    in_flight.try_update(|n| *n = n.saturating_sub(1));
-    answer
 }
 
 impl SessionsData {
     /// Starts every request of the first round.
     pub fn new(client: MatrixClient) -> Self {
         let client = StoredValue::new_local(client);
-        let in_flight = RwSignal::new(0);
+        let loading = RwSignal::new(false);
         let first = StoredValue::new(true);
         let on_list = StoredValue::new(None::<Callback<Result<(), ApiError>>>);
-        let devices = LocalResource::new(move || {
+        let round = LocalResource::new(move || {
             let client = client.get_value();
-            counted(in_flight, async move {
-                let answer = devices::list_devices(&client).await.map(reconcile::sorted);
+            async move {
+                loading.set(true);
+                let round = first_round(client).await;
+                loading.try_set(false);
                 if first.get_value() {
                     first.set_value(false);
                     browser::mark("sm:data-received");
-                    if answer.is_ok() {
+                    if round.devices.is_ok() {
                         // Marked once the browser has painted the list.
                         request_animation_frame(|| browser::mark("sm:page-rendered"));
                     }
                 }
                 if let Some(Some(hook)) = on_list.try_get_value() {
-                    hook.run(answer.as_ref().map(|_| ()).map_err(Clone::clone));
+                    hook.run(round.devices.as_ref().map(|_| ()).map_err(Clone::clone));
                 }
-                answer
-            })
+                round
+            }
         });
-        let keys = LocalResource::new(move || {
-            let client = client.get_value();
-            counted(in_flight, async move { keys::query_own_keys(&client).await.map(Rc::new) })
-        });
-        let pushers = LocalResource::new(move || {
-            let client = client.get_value();
-            counted(in_flight, async move { push::list_pushers(&client).await })
-        });
-        let account = LocalResource::new(move || {
-            let client = client.get_value();
-            counted(in_flight, async move {
-                let answer = account_data::sync(&client, None, 0).await?;
-                let mut data = SessionAccountData::default();
-                answer.account_data_events().iter().for_each(|e| data.apply(e));
-                Ok(AccountSync { data, next_batch: answer.next_batch })
-            })
-        });
-        let versions = LocalResource::new(move || {
-            let client = client.get_value();
-            counted(in_flight, async move { auth::get_account_versions(&client).await })
-        });
-        let auth_metadata = LocalResource::new(move || {
-            let client = client.get_value();
-            counted(in_flight, async move { auth::get_auth_metadata(client.homeserver()).await })
-        });
-        SessionsData {
-            client,
-            devices,
-            keys,
-            pushers,
-            account,
-            versions,
-            auth_metadata,
-            in_flight,
-            own_changes: StoredValue::new(OwnChanges::default()),
-            on_list,
-        }
+        SessionsData { client, round, loading, own_changes: StoredValue::new(OwnChanges::default()), on_list }
     }
 
     /// Calls `hook` each time the session list loads or fails to.
@@ -142,21 +146,39 @@ impl SessionsData {
         self.client.get_value()
     }
 
-    /// True while requests of the first round or a retry run.
+    /// True while the first round or a retry runs.
     pub fn is_loading(&self) -> Signal<bool> {
-        let in_flight = self.in_flight;
-        Signal::derive(move || in_flight.get() > 0)
+        self.loading.into()
+    }
+
+    /// Reads a part of the first round (`None` before it arrived).
+    pub fn with<R>(&self, f: impl FnOnce(&FirstRound) -> R) -> Option<R> {
+        self.round.with(|r| r.as_ref().map(f))
+    }
+
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&FirstRound) -> R) -> Option<R> {
+        self.round.with_untracked(|r| r.as_ref().map(f))
+    }
+
+    /// Changes a part of the loaded round in place.
+    fn update(&self, f: impl FnOnce(&mut FirstRound)) {
+        self.round.update(|r| {
+            if let Some(r) = r {
+                f(r);
+            }
+        });
     }
 
     /// Why the session list could not be loaded (`None` while loading, when
     /// it loaded, or when the server ended the login).
     pub fn load_error(&self) -> Memo<Option<ApiError>> {
-        let devices = self.devices;
+        let data = *self;
         Memo::new(move |_| {
-            devices.with(|d| match d {
-                Some(Err(ApiError::UnknownToken { .. })) | Some(Ok(_)) | None => None,
-                Some(Err(err)) => Some(err.clone()),
+            data.with(|r| match &r.devices {
+                Err(ApiError::UnknownToken { .. }) | Ok(_) => None,
+                Err(err) => Some(err.clone()),
             })
+            .flatten()
         })
     }
 
@@ -164,54 +186,38 @@ impl SessionsData {
     pub fn partial_errors(&self) -> Memo<Vec<(Part, ApiError)>> {
         let data = *self;
         Memo::new(move |_| {
-            if !data.devices.with(|d| matches!(d, Some(Ok(_)))) {
-                return Vec::new();
-            }
-            let mut problems = Vec::new();
-            let mut note = |part: Part, err: Option<ApiError>| {
-                if let Some(err) = err.filter(|e| !matches!(e, ApiError::UnknownToken { .. })) {
-                    problems.push((part, err));
+            data.with(|r| {
+                if r.devices.is_err() {
+                    return Vec::new();
                 }
-            };
-            note(Part::AccountManagement, error_of(data.auth_metadata));
-            note(Part::Verification, error_of(data.keys));
-            note(Part::Push, error_of(data.pushers));
-            note(Part::Application, error_of(data.account));
-            note(Part::Features, error_of(data.versions));
-            problems
+                [
+                    (Part::AccountManagement, r.auth_metadata.as_ref().err()),
+                    (Part::Verification, r.keys.as_ref().err()),
+                    (Part::Push, r.pushers.as_ref().err()),
+                    (Part::Application, r.account.as_ref().err()),
+                    (Part::Features, r.versions.as_ref().err()),
+                ]
+                .into_iter()
+                .filter_map(|(part, err)| Some((part, err?.clone())))
+                .filter(|(_, e)| !matches!(e, ApiError::UnknownToken { .. }))
+                .collect()
+            })
+            .unwrap_or_default()
         })
     }
 
-    /// Tries again what failed (the list, or parts of the page).
+    /// Loads the first round again (after a failure).
     pub fn retry(&self) {
-        if self.in_flight.get_untracked() > 0 {
-            return;
-        }
-        if failed(self.devices) {
-            self.devices.refetch();
-        }
-        if failed(self.keys) {
-            self.keys.refetch();
-        }
-        if failed(self.pushers) {
-            self.pushers.refetch();
-        }
-        if failed(self.account) {
-            self.account.refetch();
-        }
-        if failed(self.versions) {
-            self.versions.refetch();
-        }
-        if failed(self.auth_metadata) {
-            self.auth_metadata.refetch();
+        if !self.loading.get_untracked() {
+            self.round.refetch();
         }
     }
 
     /// Where sessions are managed when the server delegates authentication
     /// (`None`: it does not, they are signed out here).
     pub fn account_page(&self) -> Option<AccountPage> {
-        self.auth_metadata.with(|m| {
-            let m = m.as_ref()?.as_ref().ok()?.as_ref()?;
+        self.round.with(|r| {
+            let m = r.as_ref()?.auth_metadata.as_ref().ok()?.as_ref()?;
             Some(account_page(
                 m.account_management_uri.as_deref(),
                 m.issuer.as_deref(),
@@ -229,37 +235,47 @@ impl SessionsData {
         let data = *self;
         let own = self.client().device_id().to_string();
         Memo::new(move |_| {
-            let msc3881 = data.versions.with(|v| matches!(v, Some(Ok(v)) if v.has_unstable("org.matrix.msc3881")));
-            data.devices.with(|devices| {
-                let Some(Ok(devices)) = devices else { return HashMap::new() };
-                let empty = SessionAccountData::default();
-                data.account.with(|account| {
-                    let account_data = match account {
-                        Some(Ok(a)) => &a.data,
-                        _ => &empty,
-                    };
-                    data.pushers.with(|pushers| {
-                        let pushers = match pushers {
-                            Some(Ok(p)) => p.as_slice(),
-                            _ => &[],
-                        };
-                        trust.with(|trust| {
-                            build_rows(
-                                devices,
-                                &RowSources {
-                                    own_device_id: &own,
-                                    account_data,
-                                    pushers,
-                                    server_supports_msc3881: msc3881,
-                                    trust: trust.as_ref(),
-                                    now_ms: browser::now_ms() as i64,
-                                    inactive_days,
-                                },
-                            )
-                        })
-                    })
+            trust.with(|trust| {
+                data.with(|r| {
+                    let Ok(devices) = &r.devices else { return HashMap::new() };
+                    let empty = SessionAccountData::default();
+                    build_rows(
+                        devices,
+                        &RowSources {
+                            own_device_id: &own,
+                            account_data: r.account.as_ref().map_or(&empty, |a| &a.data),
+                            pushers: r.pushers.as_deref().unwrap_or(&[]),
+                            server_supports_msc3881: r
+                                .versions
+                                .as_ref()
+                                .is_ok_and(|v| v.has_unstable("org.matrix.msc3881")),
+                            trust: trust.as_ref(),
+                            now_ms: browser::now_ms() as i64,
+                            inactive_days,
+                        },
+                    )
                 })
+                .unwrap_or_default()
             })
+        })
+    }
+
+    /// The account's keys (changes only with a new `/keys/query` answer).
+    pub fn keys(&self) -> Memo<Option<Keys>> {
+        let data = *self;
+        Memo::new(move |_| data.with(|r| r.keys.as_ref().ok().cloned()).flatten())
+    }
+
+    /// The ids of the sessions other than this one, in the page's order.
+    pub fn other_ids(&self) -> Memo<Vec<String>> {
+        let data = *self;
+        let own = self.client().device_id().to_string();
+        Memo::new(move |_| {
+            data.with(|r| match &r.devices {
+                Ok(list) => list.iter().filter(|d| d.device_id != own).map(|d| d.device_id.clone()).collect(),
+                Err(_) => Vec::new(),
+            })
+            .unwrap_or_default()
         })
     }
 
@@ -278,8 +294,8 @@ impl SessionsData {
     /// After a successful rename: the new name, without a reload.
     pub fn set_display_name(&self, device_id: &str, name: &str) {
         self.expect_own_change();
-        self.devices.update(|d| {
-            if let Some(Ok(list)) = d {
+        self.update(|r| {
+            if let Ok(list) = &mut r.devices {
                 reconcile::rename(list, device_id, name);
             }
         });
@@ -288,13 +304,11 @@ impl SessionsData {
     /// After a successful sign-out: the sessions disappear at once.
     pub fn remove_sessions(&self, ids: &[String]) {
         self.expect_own_change();
-        self.devices.update(|d| {
-            if let Some(Ok(list)) = d {
+        self.update(|r| {
+            if let Ok(list) = &mut r.devices {
                 reconcile::remove_sessions(list, ids);
             }
-        });
-        self.pushers.update(|p| {
-            if let Some(Ok(list)) = p {
+            if let Ok(list) = &mut r.pushers {
                 reconcile::remove_pushers_of(list, ids);
             }
         });
@@ -302,8 +316,8 @@ impl SessionsData {
 
     /// After a pusher was switched.
     pub fn set_pusher_enabled(&self, pushkey: &str, enabled: bool) {
-        self.pushers.update(|p| {
-            if let Some(Ok(list)) = p {
+        self.update(|r| {
+            if let Ok(list) = &mut r.pushers {
                 reconcile::set_pusher_enabled(list, pushkey, enabled);
             }
         });
@@ -314,34 +328,25 @@ impl SessionsData {
         if events.is_empty() {
             return;
         }
-        self.account.update(|a| {
-            if let Some(Ok(account)) = a {
+        self.update(|r| {
+            if let Ok(account) = &mut r.account {
                 events.iter().for_each(|e| account.data.apply(e));
             }
         });
     }
 
-    /// A fresh session list.
-    pub fn set_devices(&self, list: Vec<Device>) {
-        self.devices.set(Some(Ok(reconcile::sorted(list))));
+    /// Fresh sessions, keys and pushers (each when it loaded).
+    pub fn set_sessions(&self, devices: Option<Vec<Device>>, keys: Option<Value>, pushers: Option<Vec<Pusher>>) {
+        self.update(|r| {
+            if let Some(list) = devices {
+                r.devices = Ok(reconcile::sorted(list));
+            }
+            if let Some(answer) = keys {
+                r.keys = Ok(Keys(Arc::new(answer)));
+            }
+            if let Some(list) = pushers {
+                r.pushers = Ok(list);
+            }
+        });
     }
-
-    pub fn set_keys(&self, answer: Value) {
-        self.keys.set(Some(Ok(Rc::new(answer))));
-    }
-
-    pub fn set_pushers(&self, list: Vec<Pusher>) {
-        self.pushers.set(Some(Ok(list)));
-    }
-}
-
-fn failed<T: 'static>(resource: Loaded<T>) -> bool {
-    resource.with_untracked(|r| matches!(r, Some(Err(_))))
-}
-
-fn error_of<T: 'static>(resource: Loaded<T>) -> Option<ApiError> {
-    resource.with(|r| match r {
-        Some(Err(err)) => Some(err.clone()),
-        _ => None,
-    })
 }

@@ -4,9 +4,9 @@
 //! shows (`model::reconcile`). Failures are shown and retried with growing
 //! pauses.
 
+use crate::web::browser;
 use futures::future::join3;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 use super::data::SessionsData;
 use crate::api::{ApiError, account_data, devices, keys, push};
@@ -33,7 +33,7 @@ pub enum LiveProblem {
 /// Starts live updates once the first account data has arrived.
 pub fn start(data: SessionsData) -> RwSignal<Option<LiveProblem>> {
     let problem = RwSignal::new(None);
-    spawn_local_scoped_with_cancellation(async move {
+    browser::spawn_owned(async move {
         let Some(mut since) = first_sync_token(data).await else { return };
         let client = data.client();
         let mut failures = 0u32;
@@ -65,7 +65,7 @@ pub fn start(data: SessionsData) -> RwSignal<Option<LiveProblem>> {
 /// The token of the first filtered `/sync`, once it has loaded.
 async fn first_sync_token(data: SessionsData) -> Option<String> {
     loop {
-        match data.account.await {
+        match data.round.await.account {
             Ok(first) => return Some(first.next_batch),
             Err(ApiError::UnknownToken { .. }) => return None,
             // Shown by the page and retried there; look again later.
@@ -80,16 +80,14 @@ async fn first_sync_token(data: SessionsData) -> Option<String> {
 /// happened too, and sessions, keys and pushers are fetched again.
 fn on_device_list_changed(data: SessionsData, problem: RwSignal<Option<LiveProblem>>) {
     let check = data.on_server_change();
-    spawn_local_scoped_with_cancellation(async move {
+    browser::spawn_owned(async move {
         if check == ListCheck::ListOnly
             && let Ok(fresh) = devices::list_devices(&data.client()).await
         {
-            let known_same = data.devices.with_untracked(|d| match d {
-                Some(Ok(known)) => same_sessions(known, &fresh),
-                _ => false,
-            });
-            if known_same {
-                data.set_devices(fresh);
+            let known_same =
+                data.with_untracked(|r| r.devices.as_ref().is_ok_and(|known| same_sessions(known, &fresh)));
+            if known_same == Some(true) {
+                data.set_sessions(Some(fresh), None, None);
                 return;
             }
         }
@@ -105,19 +103,9 @@ async fn reload_sessions(data: SessionsData, problem: RwSignal<Option<LiveProble
         let client = data.client();
         let (list, answer, pushers) =
             join3(devices::list_devices(&client), keys::query_own_keys(&client), push::list_pushers(&client)).await;
-        let mut failure = None;
-        match answer {
-            Ok(answer) => data.set_keys(answer),
-            Err(err) => failure = Some(err),
-        }
-        match list {
-            Ok(list) => data.set_devices(list),
-            Err(err) => failure = Some(err),
-        }
-        match pushers {
-            Ok(list) => data.set_pushers(list),
-            Err(err) => failure = Some(err),
-        }
+        let failure =
+            [list.as_ref().err(), answer.as_ref().err(), pushers.as_ref().err()].into_iter().flatten().next().cloned();
+        data.set_sessions(list.ok(), answer.ok(), pushers.ok());
         match failure {
             None | Some(ApiError::UnknownToken { .. }) => return,
             Some(err) => {

@@ -2,8 +2,8 @@
 //! failure or that the server asked for (`model::backoff`), counted down
 //! where the user can see it, until it works.
 
+use crate::web::browser;
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 
 use super::data::SessionsData;
 use crate::api::ApiError;
@@ -48,7 +48,7 @@ impl AutoRetry {
         let seconds = retry_delay_s(self.failures.get_value(), server_wait);
         let generation = self.next_generation();
         let this = *self;
-        spawn_local_scoped_with_cancellation(async move {
+        browser::spawn_owned(async move {
             for remaining in countdown(seconds) {
                 if this.generation.get_value() != generation {
                     return;

@@ -70,11 +70,10 @@ pub fn row_actions(ctx: RowContext, id: String) -> RowActions {
         let (client, on, id) = (data.client(), *on, id.get_value());
         let target = ctx.rows.with_untracked(|r| r.get(&id).and_then(|row| row.push.clone()).map(|p| p.target));
         let local_type = data
-            .account
-            .with_untracked(|a| match a {
-                Some(Ok(a)) => a.data.local_notifications.get(&id).map(|l| l.event_type.clone()),
-                _ => None,
+            .with_untracked(|r| {
+                r.account.as_ref().ok().and_then(|a| a.data.local_notifications.get(&id).map(|l| l.event_type.clone()))
             })
+            .flatten()
             .unwrap_or_default();
         async move {
             let Some(target) = target else { return Ok(()) };

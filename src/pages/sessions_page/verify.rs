@@ -50,12 +50,10 @@ impl Verification {
         let cache = StoredValue::new(SignatureCache::default());
         let verification = StoredValue::new(None::<Verification>);
         let marked = StoredValue::new(false);
+        let keys = data.keys();
         let verdicts = LocalResource::new(move || {
-            // Tracked: new keys are checked again.
-            let keys = data.keys.with(|k| match k {
-                Some(Ok(keys)) => Some(keys.clone()),
-                _ => None,
-            });
+            // Tracked: a new `/keys/query` answer is checked again.
+            let keys = keys.get().map(|k| k.0);
             let user = user.clone();
             async move {
                 let keys = keys?;
