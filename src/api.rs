@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod keys;
 pub mod push;
+pub mod to_device;
 pub mod types;
 
 pub use client::{Homeserver, MatrixClient};

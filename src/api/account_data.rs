@@ -37,3 +37,18 @@ pub async fn put_account_data(client: &MatrixClient, kind: &str, content: &Value
     );
     client.request_json::<_, Empty>(Method::Put, &path, content).await.map(|_| ())
 }
+
+/// GET /_matrix/client/v3/user/{userId}/account_data/{type} — `None` when
+/// the account has none of that type (404 `M_NOT_FOUND`).
+pub async fn get_account_data(client: &MatrixClient, kind: &str) -> Result<Option<Value>, ApiError> {
+    let path = format!(
+        "/_matrix/client/v3/user/{}/account_data/{}",
+        encode_path_segment(client.user_id()),
+        encode_path_segment(kind)
+    );
+    match client.request::<Value>(Method::Get, &path, None).await {
+        Ok(content) => Ok(Some(content)),
+        Err(err) if err.status() == Some(404) => Ok(None),
+        Err(err) => Err(err),
+    }
+}

@@ -236,6 +236,25 @@ pub struct SyncResponse {
     pub account_data: Option<AccountDataEvents>,
     #[serde(default)]
     pub device_lists: Option<DeviceLists>,
+    #[serde(default)]
+    pub to_device: Option<ToDeviceEvents>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ToDeviceEvents {
+    #[serde(default)]
+    pub events: Vec<ToDeviceEvent>,
+}
+
+/// A message another session sent to this one.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ToDeviceEvent {
+    #[serde(default)]
+    pub sender: String,
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default)]
+    pub content: Value,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -253,6 +272,10 @@ pub struct DeviceLists {
 impl SyncResponse {
     pub fn account_data_events(&self) -> &[AccountDataEvent] {
         self.account_data.as_ref().map_or(&[], |a| &a.events)
+    }
+
+    pub fn to_device_events(&self) -> &[ToDeviceEvent] {
+        self.to_device.as_ref().map_or(&[], |t| &t.events)
     }
 
     /// True when the user's own list of sessions changed.

@@ -34,6 +34,43 @@ pub fn signed_bytes(object: &Value) -> Option<String> {
     Some(canonical_json(&Value::Object(copy)))
 }
 
+/// `object` with `signatures[user_id]["ed25519:<key_name>"] = signature`
+/// added (other signatures kept).
+pub fn with_signature(object: &Value, user_id: &str, key_name: &str, signature: &str) -> Value {
+    let mut copy = object.clone();
+    if let Some(map) = copy.as_object_mut() {
+        map.remove("unsigned");
+        let signatures = map.entry("signatures").or_insert_with(|| Value::Object(Default::default()));
+        if !signatures.is_object() {
+            *signatures = Value::Object(Default::default());
+        }
+        let mine = signatures
+            .as_object_mut()
+            .map(|s| s.entry(user_id.to_string()).or_insert_with(|| Value::Object(Default::default())));
+        if let Some(Value::Object(mine)) = mine {
+            mine.insert(format!("ed25519:{key_name}"), Value::String(signature.to_string()));
+        }
+    }
+    copy
+}
+
+/// The published public keys of the account's cross-signing identity.
+pub fn published_keys(keys: &Value, user_id: &str) -> (Option<String>, Option<String>) {
+    let key =
+        |field: &str, usage: &str| keys.get(field)?.get(user_id).and_then(|o| cross_signing_key(o, user_id, usage));
+    (key("master_keys", "master"), key("self_signing_keys", "self_signing"))
+}
+
+/// One device's keys object in a `/keys/query` answer.
+pub fn device_keys_of<'a>(keys: &'a Value, user_id: &str, device_id: &str) -> Option<&'a Value> {
+    keys.get("device_keys")?.get(user_id)?.get(device_id)
+}
+
+/// A device's ed25519 key from its keys object.
+pub fn device_ed25519(device_keys: &Value, device_id: &str) -> Option<String> {
+    device_keys.get("keys")?.get(format!("ed25519:{device_id}"))?.as_str().map(str::to_string)
+}
+
 fn decode_key(public_key_b64: &str) -> Option<VerifyingKey> {
     let bytes: [u8; 32] = BASE64.decode(public_key_b64).ok()?.try_into().ok()?;
     VerifyingKey::from_bytes(&bytes).ok()
@@ -245,6 +282,17 @@ pub fn check_identity(current_master: Option<&str>, pinned: Option<&str>) -> Ide
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signature_is_added_beside_the_others() {
+        let object = serde_json::json!({"a": 1, "unsigned": {"x": 1}, "signatures": {"@u:hs": {"ed25519:D": "old"}}});
+        let signed = with_signature(&object, "@u:hs", "SSK", "new");
+        assert_eq!(signed["signatures"]["@u:hs"]["ed25519:D"], "old");
+        assert_eq!(signed["signatures"]["@u:hs"]["ed25519:SSK"], "new");
+        assert!(signed.get("unsigned").is_none());
+        let bare = with_signature(&serde_json::json!({"a": 1}), "@u:hs", "D", "s");
+        assert_eq!(signed_bytes(&bare), Some(r#"{"a":1}"#.into()));
+    }
 
     // Whole-answer helpers for the tests (the page checks in slices).
     /// Judges one device-keys object against the chain.

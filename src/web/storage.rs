@@ -95,6 +95,12 @@ pub fn client_info_opt_in_key() -> String {
     format!("{}login:client-info-opt-in", prefix())
 }
 
+/// This session's device keys (private parts), made when the user asks to
+/// verify this session; they belong to the login.
+pub fn device_keys_key() -> String {
+    format!("{}login:device-keys:v1", prefix())
+}
+
 /// The name of the Web Lock under which one tab at a time refreshes tokens.
 pub fn refresh_lock_name() -> String {
     format!("{}refresh", prefix())
