@@ -26,3 +26,4 @@ pub mod time;
 pub mod trust;
 pub mod uia;
 pub mod user_agent;
+pub mod verification;

@@ -28,6 +28,7 @@ use matrix_sessions::components::modal::Modal;
 use matrix_sessions::components::options_menu::{MenuItem, OptionsMenu};
 use matrix_sessions::components::other_sessions::OtherSessions;
 use matrix_sessions::components::rename_editor::RenameEditor;
+use matrix_sessions::components::sas_dialog::SasDialog;
 use matrix_sessions::components::security_recommendations::SecurityRecommendations;
 use matrix_sessions::components::selection_bar::SelectionBar;
 use matrix_sessions::components::session_filter::{FilterCard, FilterMenu, NoSessions};
@@ -36,7 +37,10 @@ use matrix_sessions::components::sign_out_dialog::SignOutDialog;
 use matrix_sessions::components::spinner::Spinner;
 use matrix_sessions::components::sso_buttons::{SsoButtons, SsoChoice};
 use matrix_sessions::components::this_browser::ThisBrowser;
+use matrix_sessions::components::unlock_dialog::{UnlockDialog, UnlockWith};
 use matrix_sessions::components::verification_card::VerificationCard;
+use matrix_sessions::components::verification_request::VerificationRequest;
+use matrix_sessions::components::verify_panel::{VerifyActions, VerifyPanel};
 use matrix_sessions::model::account_data::ClientInfo;
 use matrix_sessions::model::account_management::ManagedAt;
 use matrix_sessions::model::edits::{PushFailure, PushStatus, RenameStatus};
@@ -46,6 +50,7 @@ use matrix_sessions::model::push::{PushTarget, PushToggle};
 use matrix_sessions::model::sessions::SessionRow;
 use matrix_sessions::model::sign_out::{SignOutPhase, SignOutProblem};
 use matrix_sessions::model::trust::{CrossSigning, IdentityCheck, Trust};
+use matrix_sessions::model::verification::{IncomingRequest, SasChoice, SasEnd, SasView, VerifyOffer};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -195,6 +200,15 @@ fn fake_actions() -> FakeActions {
         is_signing_out: Signal::stored(false),
         on_sign_out: sign_outs.callback(),
         managed_at: managed_at.into(),
+        verify: VerifyActions {
+            offer: Signal::stored(VerifyOffer::Nothing),
+            is_unlocked: Signal::stored(false),
+            is_pending: Signal::stored(false),
+            problem: Signal::stored(None),
+            on_unlock: Callback::new(|_| ()),
+            on_verify: Callback::new(|_| ()),
+            on_lock: Callback::new(|_| ()),
+        },
     };
     FakeActions { actions, renames, toggles, sign_outs, rename_status, renamed, push_status, managed_at }
 }
@@ -946,4 +960,112 @@ async fn this_browser_shows_the_remembered_identity_and_forgets() {
     assert!(shown.contains("trust on first use"));
     m.testid("forget-account").click();
     assert_eq!(forgets.count(), 1);
+}
+
+// ---- Verification ----
+
+#[wasm_bindgen_test]
+async fn the_verify_panel_offers_the_next_step() {
+    let unlocks = Calls::<()>::default();
+    let verifies = Calls::<()>::default();
+    let locks = Calls::<()>::default();
+    let offer = RwSignal::new(VerifyOffer::Unlock);
+    let unlocked = RwSignal::new(false);
+    let actions = VerifyActions {
+        offer: offer.into(),
+        is_unlocked: unlocked.into(),
+        is_pending: Signal::stored(false),
+        problem: Signal::stored(None),
+        on_unlock: unlocks.callback(),
+        on_verify: verifies.callback(),
+        on_lock: locks.callback(),
+    };
+    let m = Mounted::new(move || view! { <VerifyPanel actions=actions is_current=true/> });
+    m.testid("verify-unlock").click();
+    assert_eq!(unlocks.count(), 1);
+    offer.set(VerifyOffer::VerifyThisSession);
+    unlocked.set(true);
+    settle().await;
+    assert_eq!(m.testid("verify-this-session").text_content().unwrap(), "Verify this session");
+    m.testid("verify-this-session").click();
+    assert_eq!(verifies.count(), 1);
+    m.testid("verify-lock").click();
+    assert_eq!(locks.count(), 1);
+    offer.set(VerifyOffer::Nothing);
+    unlocked.set(false);
+    settle().await;
+    assert!(!m.has_testid("verify-panel"));
+}
+
+#[wasm_bindgen_test]
+async fn the_unlock_dialog_sends_the_chosen_secret_and_shows_progress() {
+    let unlocks = Calls::<(UnlockWith, String)>::default();
+    let on_unlock = unlocks.callback();
+    let pending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let m = Mounted::new(move || {
+        view! { <UnlockDialog is_open=true is_pending=pending problem=problem on_unlock=on_unlock on_cancel=Callback::new(|_| ())/> }
+    });
+    settle().await;
+    assert!(m.testid("unlock-submit").has_attribute("disabled"), "nothing typed, nothing to send");
+    m.testid("unlock-with-phrase").click();
+    settle().await;
+    let field = m.testid("unlock-secret");
+    assert_eq!(field.get_attribute("type").as_deref(), Some("password"));
+    set_input(&field, "correct horse");
+    submit(&field);
+    assert_eq!(unlocks.last(), Some((UnlockWith::Phrase, "correct horse".to_string())));
+    pending.set(true);
+    problem.set(Some("That security phrase doesn't unlock your secret storage.".into()));
+    settle().await;
+    assert!(m.has_testid("unlock-progress"));
+    assert_eq!(m.testid("unlock-error").get_attribute("role").as_deref(), Some("alert"));
+}
+
+#[wasm_bindgen_test]
+async fn the_sas_dialog_shows_seven_named_emoji_and_the_outcome() {
+    let choices = Calls::<SasChoice>::default();
+    let on_choose = choices.callback();
+    let state = RwSignal::new(SasView::Waiting { name: "Pixel 8".into() });
+    let m = Mounted::new(
+        move || view! { <SasDialog view_state=state on_choose=on_choose on_close=Callback::new(|_| ())/> },
+    );
+    settle().await;
+    assert!(m.testid("sas-waiting").text_content().unwrap().contains("Waiting for Pixel 8"));
+    state.set(SasView::Compare {
+        name: "Pixel 8".into(),
+        emoji: [0, 1, 2, 3, 4, 5, 63],
+        decimals: [1000, 2000, 9191],
+        confirmed: false,
+    });
+    settle().await;
+    let items = m.root.query_selector_all("[data-testid=sas-emoji-item]").unwrap();
+    assert_eq!(items.length(), 7);
+    assert_eq!(items.item(0).unwrap().text_content().unwrap(), "🐶Dog");
+    assert_eq!(items.item(6).unwrap().text_content().unwrap(), "📌Pin");
+    assert!(m.testid("sas-decimals").text_content().unwrap().contains("1000 – 2000 – 9191"));
+    m.testid("sas-match").click();
+    assert_eq!(choices.last(), Some(SasChoice::Match));
+    state.set(SasView::Ended { name: "Pixel 8".into(), end: SasEnd::Mismatch });
+    settle().await;
+    assert!(m.testid("sas-ended").text_content().unwrap().contains("didn't match"));
+}
+
+#[wasm_bindgen_test]
+async fn a_verification_request_is_announced_with_accept_and_ignore() {
+    let accepts = Calls::<()>::default();
+    let ignores = Calls::<()>::default();
+    let (on_accept, on_ignore) = (accepts.callback(), ignores.callback());
+    let request = RwSignal::new(None::<IncomingRequest>);
+    let m =
+        Mounted::new(move || view! { <VerificationRequest request=request on_accept=on_accept on_ignore=on_ignore/> });
+    assert!(!m.has_testid("verification-request"));
+    request.set(Some(IncomingRequest { device_id: "P".into(), name: "Pixel 8".into(), transaction_id: "T".into() }));
+    settle().await;
+    let banner = m.testid("verification-request");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    assert!(banner.text_content().unwrap().contains("Pixel 8 asks to be verified"));
+    m.testid("verification-request-accept").click();
+    m.testid("verification-request-ignore").click();
+    assert_eq!((accepts.count(), ignores.count()), (1, 1));
 }

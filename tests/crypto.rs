@@ -33,9 +33,10 @@ fn s<'a>(v: &'a Value, k: &str) -> &'a str {
 #[wasm_bindgen_test]
 async fn passphrases_stretch_as_matrix_js_sdk_does() {
     for v in sdk()["passphrase"]["vectors"].as_array().unwrap() {
-        let key = crypto::pbkdf2_sha512(s(v, "passphrase"), s(v, "salt"), v["iterations"].as_u64().unwrap() as u32, 256)
-            .await
-            .unwrap();
+        let key =
+            crypto::pbkdf2_sha512(s(v, "passphrase"), s(v, "salt"), v["iterations"].as_u64().unwrap() as u32, 256)
+                .await
+                .unwrap();
         assert_eq!(key, hex(s(v, "key_hex")), "{}", v["label"]);
     }
 }

@@ -9,6 +9,7 @@ use crate::components::device_tile::DeviceTile;
 use crate::components::options_menu::{MenuItem, OptionsMenu};
 use crate::components::spinner::Spinner;
 use crate::components::verification_card::VerificationCard;
+use crate::components::verify_panel::VerifyPanel;
 use crate::model::sessions::SessionRow;
 
 /// "Current session": this app's own session, its details and its menu.
@@ -92,6 +93,7 @@ pub fn CurrentSession(
                             fallback=move || view! { class = class_name,
                                 <div class="card">
                                     <VerificationCard trust=Signal::derive(move || row.with(|r| r.trust)) is_current=true/>
+                                    <VerifyPanel actions=actions.verify is_current=true/>
                                 </div>
                             }
                         >

@@ -7,6 +7,7 @@ use stylers::style_sheet;
 use crate::components::button::{Button, ButtonStyle};
 use crate::components::device_heading::DeviceHeading;
 use crate::components::verification_card::VerificationCard;
+use crate::components::verify_panel::{VerifyActions, VerifyPanel};
 use crate::model::account_management::ManagedAt;
 use crate::model::edits::{PushStatus, RenameStatus};
 use crate::model::push::PushToggle;
@@ -29,6 +30,8 @@ pub struct RowActions {
     pub on_sign_out: Callback<()>,
     /// Where it is signed out: here, or at the account provider.
     pub managed_at: Signal<ManagedAt>,
+    /// Verifying it (or this session).
+    pub verify: VerifyActions,
 }
 
 /// The expanded panel of a session.
@@ -50,6 +53,7 @@ pub fn DeviceDetails(#[prop(into)] row: Signal<SessionRow>, actions: RowActions)
                 trust=Signal::derive(move || row.with(|r| r.trust))
                 is_current=row.with_untracked(|r| r.is_current)
             />
+            <VerifyPanel actions=actions.verify is_current=row.with_untracked(|r| r.is_current)/>
             <SessionFacts row=row/>
             {let id = id.clone(); move || row.with(|r| r.push.clone()).map(|toggle| view! {
                 <PushSetting toggle=toggle status=actions.push_status on_toggle=actions.on_push_toggle device_id=id.clone()/>

@@ -8,6 +8,7 @@ mod live;
 mod retry;
 mod session_row;
 mod sign_out;
+mod verification;
 mod verify;
 
 use std::collections::HashSet;
@@ -21,9 +22,12 @@ use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::current_session::CurrentSession;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::other_sessions::OtherSessions;
+use crate::components::sas_dialog::SasDialog;
 use crate::components::security_recommendations::SecurityRecommendations;
 use crate::components::sign_out_dialog::SignOutDialog;
 use crate::components::this_browser::ThisBrowser;
+use crate::components::unlock_dialog::{UnlockDialog, UnlockWith};
+use crate::components::verification_request::VerificationRequest;
 use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
 use crate::model::account_management::{AccountPage, account_url, list_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
@@ -31,6 +35,7 @@ use crate::model::sessions::selected_in;
 use crate::model::trust::IdentityCheck;
 use crate::web::browser;
 use crate::web::i18n::{self, t, t_count, t_with};
+use crate::web::secrets::UnlockInput;
 use crate::web::sso::SsoReturn;
 use client_info::ClientInfoSetting;
 use data::{Part, SessionsData};
@@ -38,6 +43,7 @@ use live::LiveProblem;
 use retry::AutoRetry;
 use session_row::{Announcer, RowContext, row_actions};
 use sign_out::{CurrentSignOut, SignOutFlow};
+use verification::{Verifier, unlock_problem_text};
 use verify::Verification;
 
 /// Where keyboard focus goes after a dialog whose opener is gone (a signed-out
@@ -86,7 +92,20 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let verification = Verification::new(data);
     let trust = verification.state();
     let rows = data.rows(Memo::new(move |_| trust.with(|t| t.sessions.clone())), inactive_days);
-    let live_problem = live::start(data);
+    let verifier = Verifier::new(data);
+    let own_verified = {
+        let own = own_id.clone();
+        Signal::derive(move || {
+            trust.with(|t| t.sessions.as_ref().and_then(|s| s.get(&own).copied()))
+                == Some(crate::model::trust::Trust::Verified)
+        })
+    };
+    let live_problem = live::start(
+        data,
+        Callback::new(move |e: crate::api::types::ToDeviceEvent| {
+            verifier.on_to_device(&e.sender, &e.kind, &e.content, own_verified.get_untracked())
+        }),
+    );
     let load_error = data.load_error();
     let partial_errors = data.partial_errors();
     let other_ids = data.other_ids();
@@ -131,8 +150,13 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         let own = own_id.clone();
         Callback::new(move |id: String| if id == own { current_sign_out.open(false) } else { flow.start(vec![id]) })
     };
+    verifier.set_names(Callback::new(move |id: String| {
+        rows.with_untracked(|r| r.get(&id).map(|row| row.name().to_string())).unwrap_or(id)
+    }));
     let row_ctx = RowContext {
         data,
+        trust,
+        verifier,
         rows,
         announcer,
         sign_out: flow,
@@ -207,6 +231,15 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         }
                     })
                 />
+                <VerificationRequest
+                    request=verifier.incoming
+                    on_accept=Callback::new(move |_| {
+                        if let Some(request) = verifier.incoming.get_untracked() {
+                            verifier.accept(request);
+                        }
+                    })
+                    on_ignore=Callback::new(move |_| verifier.ignore())
+                />
                 <SecurityRecommendations counts=recommendations inactive_days=inactive_days on_view=view_recommendation/>
                 <CurrentSession
                     row=current
@@ -246,6 +279,30 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     on_forget=Callback::new(move |_| current_sign_out.open(true))
                 />
             </main>
+            <UnlockDialog
+                is_open=verifier.unlock_open
+                is_pending=verifier.unlock.pending()
+                problem=Signal::derive(move || {
+                    verifier.unlock.value().with(|v| match v {
+                        Some(Err(p)) => Some(unlock_problem_text(p)),
+                        _ => None,
+                    })
+                })
+                on_unlock=Callback::new(move |(with, text): (UnlockWith, String)| {
+                    verifier.submit_unlock(match with {
+                        UnlockWith::RecoveryKey => UnlockInput::RecoveryKey(text),
+                        UnlockWith::Phrase => UnlockInput::Passphrase(text),
+                    })
+                })
+                on_cancel=Callback::new(move |_| verifier.cancel_unlock())
+                return_focus_to=RETURN_FOCUS_TO
+            />
+            <SasDialog
+                view_state=verifier.sas
+                on_choose=Callback::new(move |choice| verifier.choose(choice))
+                on_close=Callback::new(move |_| verifier.close())
+                return_focus_to=RETURN_FOCUS_TO
+            />
             <SignOutDialog
                 phase=flow.phase()
                 count=flow.count()

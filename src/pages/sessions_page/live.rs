@@ -9,6 +9,7 @@ use futures::future::join3;
 use leptos::prelude::*;
 
 use super::data::SessionsData;
+use crate::api::types::ToDeviceEvent;
 use crate::api::{ApiError, account_data, devices, keys, push};
 use crate::model::backoff::live_retry_delay_s;
 use crate::model::reconcile::{ListCheck, same_sessions};
@@ -30,8 +31,9 @@ pub enum LiveProblem {
     RefreshFailed(ApiError),
 }
 
-/// Starts live updates once the first account data has arrived.
-pub fn start(data: SessionsData) -> RwSignal<Option<LiveProblem>> {
+/// Starts live updates once the first account data has arrived; to-device
+/// messages (verification) go to `on_to_device`.
+pub fn start(data: SessionsData, on_to_device: Callback<ToDeviceEvent>) -> RwSignal<Option<LiveProblem>> {
     let problem = RwSignal::new(None);
     browser::spawn_owned(async move {
         let Some(mut since) = first_sync_token(data).await else { return };
@@ -43,6 +45,7 @@ pub fn start(data: SessionsData) -> RwSignal<Option<LiveProblem>> {
                     failures = 0;
                     problem.set(None);
                     data.apply_account_data(answer.account_data_events());
+                    answer.to_device_events().iter().for_each(|e| on_to_device.run(e.clone()));
                     if answer.own_devices_changed(client.user_id()) {
                         on_device_list_changed(data, problem);
                     }

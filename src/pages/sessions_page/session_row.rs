@@ -12,11 +12,17 @@ use super::sign_out::SignOutFlow;
 use crate::api::types::AccountDataEvent;
 use crate::api::{account_data, devices, push};
 use crate::components::device_details::RowActions;
+use crate::components::verify_panel::VerifyActions;
 use crate::model::account_management::{AccountPage, ManagedAt, account_url, session_action};
 use crate::model::edits::{PushFailure, push_status, rename_status};
 use crate::model::push::PushTarget;
 use crate::model::sessions::SessionRow;
-use crate::web::i18n::t;
+use crate::model::trust::Trust;
+use crate::model::verification::offer;
+use crate::web::i18n::{self, t, t_with};
+
+use super::verification::{OwnProblem, Verifier};
+use super::verify::TrustState;
 
 /// A short confirmation in the page's live region (read by screen readers,
 /// shown for six seconds).
@@ -40,6 +46,8 @@ impl Announcer {
 #[derive(Clone, Copy)]
 pub struct RowContext {
     pub data: SessionsData,
+    pub trust: Memo<TrustState>,
+    pub verifier: Verifier,
     pub rows: Memo<HashMap<String, SessionRow>>,
     pub announcer: Announcer,
     pub sign_out: SignOutFlow,
@@ -121,6 +129,7 @@ pub fn row_actions(ctx: RowContext, id: String) -> RowActions {
             if is_current { ctx.is_signing_out_here.get() } else { id.with_value(|id| ctx.sign_out.is_signing_out(id)) }
         }),
         on_sign_out: Callback::new(move |_| ctx.on_sign_out.run(id.get_value())),
+        verify: verify_actions(ctx, id, is_current),
         managed_at: Signal::derive(move || {
             if is_current {
                 return ManagedAt::Here;
@@ -133,5 +142,44 @@ pub fn row_actions(ctx: RowContext, id: String) -> RowActions {
                 Some(AccountPage::Unavailable) => ManagedAt::Unavailable,
             }
         }),
+    }
+}
+
+/// The verification offer of a session, and what its buttons do.
+fn verify_actions(ctx: RowContext, id: StoredValue<String>, is_current: bool) -> VerifyActions {
+    let v = ctx.verifier;
+    let own_id = ctx.own_id;
+    let offer = Signal::derive(move || {
+        let (session, own) = ctx.rows.with(|r| {
+            let trust_of = |id: &str| r.get(id).map_or(Trust::NoEncryption, |row| row.trust);
+            (id.with_value(|id| trust_of(id)), own_id.with_value(|own| trust_of(own)))
+        });
+        ctx.trust.with(|t| offer(t.chain.as_ref(), t.identity.as_ref(), v.is_unlocked.get(), own, session, is_current))
+    });
+    VerifyActions {
+        offer,
+        is_unlocked: v.is_unlocked.into(),
+        is_pending: Signal::derive(move || is_current && v.verify_own.pending().get()),
+        problem: Signal::derive(move || {
+            if !is_current {
+                return None;
+            }
+            v.verify_own.value().with(|r| match r {
+                Some(Err(OwnProblem::Request(e))) => {
+                    Some(t_with("verify.error.request", &[("reason", &i18n::api_error(e))]))
+                }
+                Some(Err(OwnProblem::Crypto(e))) => Some(t_with("verify.error.crypto", &[("reason", &e.0)])),
+                _ => None,
+            })
+        }),
+        on_unlock: Callback::new(move |_| v.open_unlock()),
+        on_verify: Callback::new(move |_| {
+            if is_current {
+                v.verify_this_session();
+            } else {
+                v.verify(id.get_value());
+            }
+        }),
+        on_lock: Callback::new(move |_| v.lock()),
     }
 }

@@ -1,0 +1,34 @@
+//! A request from another session of the account to be verified, with
+//! Accept and Ignore.
+
+use leptos::prelude::*;
+use stylers::style_sheet;
+
+use crate::components::button::{Button, ButtonStyle};
+use crate::model::verification::IncomingRequest;
+use crate::web::i18n::{t, t_with};
+
+/// The banner, while a request waits.
+#[component]
+pub fn VerificationRequest(
+    #[prop(into)] request: Signal<Option<IncomingRequest>>,
+    on_accept: Callback<()>,
+    on_ignore: Callback<()>,
+) -> impl IntoView {
+    let class_name = style_sheet!("style/components/verification_request.css");
+    move || {
+        request.get().map(|r| {
+            view! { class = class_name,
+                <div class="request sm-notice" role="alert" data-testid="verification-request">
+                    <p class="text">{t_with("verify.request", &[("name", &r.name)])}</p>
+                    <div class="buttons">
+                        <Button testid="verification-request-accept" on_click=on_accept>{t("verify.accept")}</Button>
+                        <Button style=ButtonStyle::Secondary testid="verification-request-ignore" on_click=on_ignore>
+                            {t("verify.ignore")}
+                        </Button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}

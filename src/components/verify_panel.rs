@@ -1,0 +1,70 @@
+//! The verification actions under a session's verification card:
+//! "Unlock verification", "Verify this session", "Verify session", "Lock".
+
+use leptos::prelude::*;
+use stylers::style_sheet;
+
+use crate::components::button::{Button, ButtonStyle};
+use crate::model::verification::VerifyOffer;
+use crate::web::i18n::t;
+
+/// What the card offers, and what happens on a click.
+#[derive(Clone, Copy)]
+pub struct VerifyActions {
+    pub offer: Signal<VerifyOffer>,
+    /// The private keys are unlocked (then "Lock" shows on this session).
+    pub is_unlocked: Signal<bool>,
+    /// A verification step of this session runs (spinner on its button).
+    pub is_pending: Signal<bool>,
+    /// Why the last step failed, in words.
+    pub problem: Signal<Option<String>>,
+    pub on_unlock: Callback<()>,
+    pub on_verify: Callback<()>,
+    pub on_lock: Callback<()>,
+}
+
+/// The buttons for one session (`is_current`: this page's own).
+#[component]
+pub fn VerifyPanel(actions: VerifyActions, is_current: bool) -> impl IntoView {
+    let class_name = style_sheet!("style/components/verify_panel.css");
+    let a = actions;
+    let show_lock = move || is_current && a.is_unlocked.get();
+    view! { class = class_name,
+        <Show when=move || a.offer.get() != VerifyOffer::Nothing || show_lock()>
+            <div class="panel" data-testid="verify-panel">
+                {move || match a.offer.get() {
+                    VerifyOffer::Unlock => view! {
+                        <Button style=ButtonStyle::Secondary testid="verify-unlock" on_click=a.on_unlock>
+                            {t("verify.unlock")}
+                        </Button>
+                    }
+                    .into_any(),
+                    VerifyOffer::VerifyThisSession => view! {
+                        <Button testid="verify-this-session" is_pending=a.is_pending on_click=a.on_verify>
+                            {t("verify.this_session")}
+                        </Button>
+                    }
+                    .into_any(),
+                    VerifyOffer::VerifyOther => view! {
+                        <Button testid="verify-session" is_pending=a.is_pending on_click=a.on_verify>
+                            {t("verify.other_session")}
+                        </Button>
+                    }
+                    .into_any(),
+                    VerifyOffer::VerifyThisFirst => view! { class = class_name,
+                        <p class="hint" data-testid="verify-this-first">{t("verify.this_first")}</p>
+                    }
+                    .into_any(),
+                    VerifyOffer::Done | VerifyOffer::Nothing => ().into_any(),
+                }}
+                <Show when=show_lock>
+                    <Button style=ButtonStyle::Link testid="verify-lock" on_click=a.on_lock>{t("verify.lock")}</Button>
+                    <p class="hint">{t("verify.unlocked_hint")}</p>
+                </Show>
+                {move || a.problem.get().map(|p| view! { class = class_name,
+                    <p class="sm-alert" role="alert" data-testid="verify-error">{p}</p>
+                })}
+            </div>
+        </Show>
+    }
+}
