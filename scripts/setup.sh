@@ -24,11 +24,14 @@ as_root() {
 # ---- background jobs: network-bound installs run while cargo compiles ----
 pids=()
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-  say "Installing Chromium (Debian packages) in the background"
+# The colour emoji font: without it the emoji verification dialog's pictures
+# show empty boxes (a real desktop has one; a server image does not).
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null ||
+  ! fc-list 2>/dev/null | grep -qi 'color emoji'; then
+  say "Installing Chromium and the emoji font (Debian packages) in the background"
   (
     export DEBIAN_FRONTEND=noninteractive
-    as_root apt-get update -qq && as_root apt-get install -y -qq chromium chromium-driver
+    as_root apt-get update -qq && as_root apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji
   ) >"$LOGS/chromium.log" 2>&1 &
   pids+=("$!:chromium")
 else

@@ -236,3 +236,62 @@ test("a session that never answers times out after ten minutes, and nothing is s
   await expect(dialog.getByTestId("sas-ended")).toHaveText("The other session didn't answer in time. Nothing was signed.");
   expect(await crossSignedOnServer(env, await storedLogin(page), account.userId, "JSSILENT")).toBe(false);
 });
+
+// Accessibility of the new dialogs, and pictures of them for people to look
+// at (.test-run/screens/verify-*.png): English light and German dark at
+// 360 px, English at 1280 px.
+for (const [label, options] of [
+  ["en-light-360", { viewport: { width: 360, height: 760 }, colorScheme: "light" }],
+  ["de-dark-360", { viewport: { width: 360, height: 760 }, colorScheme: "dark", locale: "de-DE" }],
+  ["en-light-1280", { viewport: { width: 1280, height: 900 }, colorScheme: "light" }],
+]) {
+  test(`the unlock and emoji dialogs are axe-clean (${label})`, async ({ browser, env }) => {
+    const fs = await import("node:fs");
+    const path = await import("node:path");
+    const { ROOT } = await import("../support/synapse.mjs");
+    const { expectNoAxeViolations } = await import("./a11y.mjs");
+    const out = path.join(ROOT, ".test-run", "screens");
+    fs.mkdirSync(out, { recursive: true });
+    const shoot = (page, name) => page.screenshot({ path: path.join(out, `verify-${name}-${label}.png`) });
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    const german = label.startsWith("de");
+    const { account, security } = await secured(env);
+    const other = await jsDevice(env, account, "JSPIC");
+    await page.goto(env.appUrl);
+    await page.locator("#login-homeserver").fill(env.hsBase);
+    await page.locator("#login-username").fill(account.username);
+    await page.locator("#login-password").fill(account.password);
+    await page.locator('[data-testid="login-submit"]').click();
+    await expect(tileTrust(page, "JSHOLDER")).toHaveText(german ? "Verifiziert" : "Verified");
+    await page.getByTestId("current-session-section").getByTestId("verify-unlock").click();
+    const unlockDialog = page.getByTestId("unlock-dialog");
+    await unlockDialog.getByTestId("unlock-secret").fill("EsSz ykH7 LCZx 7Cae cmKD wcmY JRXi Ybtu 8iQ3 t8Ez nRwK pUY1");
+    await unlockDialog.getByTestId("unlock-submit").click();
+    await expect(unlockDialog.getByTestId("unlock-error")).toBeVisible();
+    await expectNoAxeViolations(page, "unlock dialog with error");
+    await shoot(page, "unlock");
+    await unlockDialog.getByTestId("unlock-secret").fill(security.recoveryKey);
+    await unlockDialog.getByTestId("unlock-submit").click();
+    await expect(unlockDialog).toBeHidden();
+    await page.getByTestId("current-session-section").getByTestId("verify-this-session").click();
+    const own = (await storedLogin(page)).device_id;
+    await expect(tileTrust(page, own)).toHaveText(german ? "Verifiziert" : "Verified");
+    await other.waitForDevice(account.userId, own);
+    await page.getByTestId("device-toggle-details-JSPIC").click();
+    await page.getByTestId("device-detail-JSPIC").getByTestId("verify-session").click();
+    const request = await other.waitForIncomingRequest(20_000, { fromDevice: own });
+    await request.accept();
+    await request.sas();
+    const dialog = page.getByTestId("sas-dialog");
+    await expect(dialog.getByTestId("sas-emoji-item")).toHaveCount(7);
+    await expectNoAxeViolations(page, "emoji to compare");
+    await shoot(page, "emoji");
+    await dialog.getByTestId("sas-match").click();
+    await request.confirm();
+    await expect(dialog.getByTestId("sas-verified")).toBeVisible();
+    await expectNoAxeViolations(page, "verified");
+    await shoot(page, "verified");
+    await context.close();
+  });
+}
