@@ -3,7 +3,9 @@
 //  1. stylers' component CSS (target/main.css) gets a content hash;
 //  2. the loader Trunk inlines as <script type="module"> moves to its own
 //     hashed file with an integrity hash (a strict CSP forbids inline script);
-//  3. a CSP <meta> goes first in <head>. `connect-src` names where the page
+//  3. the verification module (built unhashed, as Trunk does for workers)
+//     gets content-hashed names, announced in <meta name="verifier-module">;
+//  4. a CSP <meta> goes first in <head>. `connect-src` names where the page
 //     may send requests: set CSP_CONNECT_SRC at build time to pin your
 //     homeserver (default: any https server). Plain http to loopback
 //     (a local Synapse) is allowed only when CSP_ALLOW_LOOPBACK=1, as the
@@ -36,7 +38,22 @@ const loaderName = `boot-${hash(loader)}.js`;
 fs.writeFileSync(path.join(staging, loaderName), loader);
 html = html.replace(inline[0], `<script type="module" src="./${loaderName}" integrity="${sri(loader)}"></script>`);
 
-// 3. The policy.
+// 3. The verification module.
+const wasmIn = path.join(staging, "verifier_bg.wasm");
+const glueIn = path.join(staging, "verifier.js");
+if (!fs.existsSync(wasmIn) || !fs.existsSync(glueIn)) throw new Error("the verifier module was not built");
+const wasm = fs.readFileSync(wasmIn);
+const wasmName = `verifier-${hash(wasm)}_bg.wasm`;
+let glue = fs.readFileSync(glueIn, "utf8");
+if (!glue.includes("'verifier_bg.wasm'")) throw new Error("verifier.js does not name verifier_bg.wasm");
+glue = glue.replace("'verifier_bg.wasm'", `'${wasmName}'`);
+const glueName = `verifier-${hash(glue)}.js`;
+fs.renameSync(wasmIn, path.join(staging, wasmName));
+fs.writeFileSync(path.join(staging, glueName), glue);
+fs.unlinkSync(glueIn);
+html = html.replace(/<\/head>/, `  <meta name="verifier-module" content="./${glueName}" />\n  </head>`);
+
+// 4. The policy.
 // CSP sources cannot name IPv6 literals; localhost covers ::1 by name.
 const loopback = process.env.CSP_ALLOW_LOOPBACK === "1" ? " http://localhost:* http://127.0.0.1:*" : "";
 const connect = process.env.CSP_CONNECT_SRC ? `${process.env.CSP_CONNECT_SRC}${loopback}` : `'self' https:${loopback}`;
@@ -55,4 +72,4 @@ html = html.replace(
   `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
 );
 fs.writeFileSync(indexPath, html);
-console.log(`finish-build: ${cssName}, ${loaderName}, CSP connect-src ${connect}`);
+console.log(`finish-build: ${cssName}, ${loaderName}, ${glueName}, CSP connect-src ${connect}`);

@@ -7,6 +7,7 @@ pub mod components;
 pub mod contexts;
 pub mod model;
 pub mod pages;
+pub mod verifier;
 pub mod web;
 
 pub use app::App;

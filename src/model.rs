@@ -27,3 +27,4 @@ pub mod trust;
 pub mod uia;
 pub mod user_agent;
 pub mod verification;
+pub mod verifier_messages;

@@ -13,3 +13,4 @@ pub mod secrets;
 pub mod sso;
 pub mod startup;
 pub mod storage;
+pub mod verifier_module;

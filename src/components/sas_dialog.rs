@@ -8,6 +8,7 @@ use stylers::style_sheet;
 use crate::components::button::{Button, ButtonStyle};
 use crate::components::modal::Modal;
 use crate::components::spinner::Spinner;
+use crate::model::messages::Text;
 use crate::model::sas::EMOJI;
 use crate::model::verification::{SasChoice, SasEnd, SasView};
 use crate::web::i18n::{t, t_with};
@@ -21,7 +22,8 @@ pub fn end_text(end: &SasEnd) -> String {
         SasEnd::Timeout => t("sas.end.timeout"),
         SasEnd::UnknownMethod => t("sas.end.unknown_method"),
         SasEnd::Tampered => t("sas.end.tampered"),
-        SasEnd::Failed(reason) => t_with("sas.end.failed", &[("reason", reason)]),
+        SasEnd::Unexpected => t("sas.end.unexpected"),
+        SasEnd::Failed(reason) => crate::web::i18n::text(&Text::new("sas.end.failed").because(reason.clone())),
     }
 }
 

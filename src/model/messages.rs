@@ -4,7 +4,64 @@
 
 use std::collections::HashMap;
 
+use crate::api::ApiError;
+
 pub type Catalog = HashMap<String, String>;
+
+/// A text to show, not yet in words: its key, plural count and
+/// placeholders. What the verification module says crosses as this, so
+/// the page translates it in its language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub key: String,
+    pub count: Option<usize>,
+    pub args: Vec<(String, String)>,
+    /// Another text, translated too, for the `{reason}` placeholder.
+    pub reason: Option<Box<Text>>,
+}
+
+impl Text {
+    pub fn new(key: &str) -> Self {
+        Text { key: key.to_string(), count: None, args: Vec::new(), reason: None }
+    }
+
+    /// With `reason` as its `{reason}`.
+    pub fn because(mut self, reason: Text) -> Self {
+        self.reason = Some(Box::new(reason));
+        self
+    }
+
+    pub fn with(mut self, name: &str, value: &str) -> Self {
+        self.args.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Its plural form for `count`.
+    pub fn count(mut self, count: usize) -> Self {
+        self.count = Some(count);
+        self
+    }
+}
+
+/// What a failed homeserver call says to the user.
+pub fn api_error_text(err: &ApiError) -> Text {
+    match err {
+        ApiError::Network(_) => Text::new("error.network"),
+        ApiError::Timeout(seconds) => Text::new("error.timeout").with("seconds", &seconds.to_string()),
+        ApiError::RateLimited { retry_after_ms: Some(ms) } => {
+            Text::new("error.rate_limited_in").count(ms.div_ceil(1000).max(1) as usize)
+        }
+        ApiError::RateLimited { retry_after_ms: None } => Text::new("error.rate_limited"),
+        ApiError::UnknownToken { .. } => Text::new("error.token"),
+        ApiError::AuthRequired(_) => Text::new("error.auth_required"),
+        // The server's own words.
+        ApiError::Matrix { message, .. } => Text::new("error.server_says").with("message", message),
+        ApiError::Http { status } => Text::new("error.http").with("status", &status.to_string()),
+        ApiError::Decode(_) => Text::new("error.decode"),
+        ApiError::TooLarge(mb) => Text::new("error.too_large").with("megabytes", &mb.to_string()),
+        ApiError::Redirected => Text::new("error.redirected"),
+    }
+}
 
 /// Reads a catalog; `_comment` keys are notes for translators.
 pub fn parse_catalog(json: &str) -> Result<Catalog, serde_json::Error> {

@@ -55,9 +55,9 @@ pub enum StorageProblem {
     /// The key has no passphrase (only a recovery key unlocks it).
     NoPassphrase,
     /// A secret is not stored at all.
-    Missing(&'static str),
+    Missing(String),
     /// A secret is stored, but only under other keys.
-    OtherKey(&'static str),
+    OtherKey(String),
 }
 
 /// Base64 as Matrix writes it, with or without padding.
@@ -102,12 +102,12 @@ pub fn encrypted_secret(
     key_id: &str,
 ) -> Result<EncryptedSecret, StorageProblem> {
     let encrypted = content.and_then(|c| c.get("encrypted")).and_then(Value::as_object);
-    let Some(encrypted) = encrypted.filter(|e| !e.is_empty()) else { return Err(StorageProblem::Missing(name)) };
-    let Some(entry) = encrypted.get(key_id) else { return Err(StorageProblem::OtherKey(name)) };
+    let Some(encrypted) = encrypted.filter(|e| !e.is_empty()) else { return Err(StorageProblem::Missing(name.into())) };
+    let Some(entry) = encrypted.get(key_id) else { return Err(StorageProblem::OtherKey(name.into())) };
     let field = |f: &str| entry.get(f).and_then(Value::as_str).and_then(b64);
     match (field("iv"), field("ciphertext"), field("mac")) {
         (Some(iv), Some(ciphertext), Some(mac)) => Ok(EncryptedSecret { iv, ciphertext, mac }),
-        _ => Err(StorageProblem::Missing(name)),
+        _ => Err(StorageProblem::Missing(name.into())),
     }
 }
 
@@ -155,11 +155,14 @@ mod tests {
     #[test]
     fn secrets_under_another_key_are_told_apart_from_missing_ones() {
         let stored = json!({"encrypted": {"OTHER": {"iv": "AA", "ciphertext": "AA", "mac": "AA"}}});
-        assert_eq!(encrypted_secret(SELF_SIGNING, Some(&stored), "K1"), Err(StorageProblem::OtherKey(SELF_SIGNING)));
-        assert_eq!(encrypted_secret(SELF_SIGNING, None, "K1"), Err(StorageProblem::Missing(SELF_SIGNING)));
+        assert_eq!(
+            encrypted_secret(SELF_SIGNING, Some(&stored), "K1"),
+            Err(StorageProblem::OtherKey(SELF_SIGNING.into()))
+        );
+        assert_eq!(encrypted_secret(SELF_SIGNING, None, "K1"), Err(StorageProblem::Missing(SELF_SIGNING.into())));
         assert_eq!(
             encrypted_secret(SELF_SIGNING, Some(&json!({"encrypted": {}})), "K1"),
-            Err(StorageProblem::Missing(SELF_SIGNING))
+            Err(StorageProblem::Missing(SELF_SIGNING.into()))
         );
         let ok = encrypted_secret(SELF_SIGNING, Some(&stored), "OTHER").unwrap();
         assert_eq!(ok.iv, vec![0]);

@@ -1,6 +1,8 @@
 //! What the page offers for verification, and how a verification with
 //! another session stands — the view-state of the verification flows.
 
+use crate::api::ApiError;
+use crate::model::messages::{Text, api_error_text};
 use crate::model::trust::{CrossSigning, IdentityCheck, Trust};
 
 /// What a session's card offers.
@@ -53,7 +55,7 @@ pub fn offer(
 }
 
 /// How a verification with another session ended (other than success).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum SasEnd {
     /// The other session cancelled (with its code).
     CancelledByThem(String),
@@ -67,12 +69,38 @@ pub enum SasEnd {
     /// Its key does not fit its commitment, or its MACs don't check out:
     /// possibly someone in between.
     Tampered,
-    /// Sending or signing failed.
-    Failed(String),
+    /// The other session sent a message out of order.
+    Unexpected,
+    /// Sending or signing failed (why, in words to translate).
+    Failed(Text),
+}
+
+/// A step of verification that failed on this side.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    Request(ApiError),
+    /// The browser's cryptography refused (its message).
+    Crypto(String),
+    /// The private keys are locked.
+    Locked,
+    /// The verification code could not be loaded (why).
+    Unavailable(String),
+}
+
+impl Fault {
+    /// What it says to the user.
+    pub fn text(&self) -> Text {
+        match self {
+            Fault::Request(e) => api_error_text(e),
+            Fault::Crypto(reason) => Text::new("verify.error.crypto").with("reason", reason),
+            Fault::Locked => Text::new("verify.error.locked"),
+            Fault::Unavailable(reason) => Text::new("verify.error.unavailable").with("reason", reason),
+        }
+    }
 }
 
 /// Where a verification with another session stands.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum SasView {
     #[default]
     Closed,
@@ -121,6 +149,7 @@ pub fn cancel_code(end: &SasEnd) -> &'static str {
         SasEnd::Timeout => code::TIMEOUT,
         SasEnd::UnknownMethod => code::UNKNOWN_METHOD,
         SasEnd::Tampered => code::KEY_MISMATCH,
+        SasEnd::Unexpected => code::UNEXPECTED,
         SasEnd::CancelledByUs | SasEnd::Failed(_) | SasEnd::CancelledByThem(_) => code::USER,
     }
 }
@@ -133,6 +162,7 @@ pub fn end_from_code(code: &str) -> SasEnd {
         code::UNKNOWN_METHOD => SasEnd::UnknownMethod,
         code::MISMATCHED_SAS => SasEnd::Mismatch,
         code::KEY_MISMATCH | code::MISMATCHED_COMMITMENT => SasEnd::Tampered,
+        code::UNEXPECTED => SasEnd::Unexpected,
         other => SasEnd::CancelledByThem(other.to_string()),
     }
 }

@@ -33,9 +33,9 @@ use crate::model::account_management::{AccountPage, account_url, list_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::sessions::selected_in;
 use crate::model::trust::IdentityCheck;
+use crate::model::verifier_messages::UnlockInput;
 use crate::web::browser;
 use crate::web::i18n::{self, t, t_count, t_with};
-use crate::web::secrets::UnlockInput;
 use crate::web::sso::SsoReturn;
 use client_info::ClientInfoSetting;
 use data::{Part, SessionsData};
@@ -43,7 +43,7 @@ use live::LiveProblem;
 use retry::AutoRetry;
 use session_row::{Announcer, RowContext, row_actions};
 use sign_out::{CurrentSignOut, SignOutFlow};
-use verification::{Verifier, unlock_problem_text};
+use verification::Verifier;
 use verify::Verification;
 
 /// Where keyboard focus goes after a dialog whose opener is gone (a signed-out
@@ -284,7 +284,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 is_pending=verifier.unlock.pending()
                 problem=Signal::derive(move || {
                     verifier.unlock.value().with(|v| match v {
-                        Some(Err(p)) => Some(unlock_problem_text(p)),
+                        Some(Err(p)) => Some(i18n::text(p)),
                         _ => None,
                     })
                 })

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use crate::api::ApiError;
 use crate::api::address::AddressError;
 use crate::api::auth::DiscoveryError;
-use crate::model::messages::{Catalog, fill, parse_catalog, simple_plural_category};
+use crate::model::messages::{Catalog, Text, api_error_text, fill, parse_catalog, simple_plural_category};
 
 const EN: &str = include_str!("i18n/en.json");
 const DE: &str = include_str!("i18n/de.json");
@@ -107,23 +107,21 @@ pub fn t_count(key: &str, count: usize, args: &[(&str, &str)]) -> String {
     fill(&template, &all)
 }
 
-/// What an API error means, in the page's language. Texts the server wrote
-/// (its `error` field) are passed on as they are.
+/// What a failed homeserver call says, in the page's language.
 pub fn api_error(err: &ApiError) -> String {
-    match err {
-        ApiError::Network(_) => t("error.network"),
-        ApiError::Timeout(seconds) => t_with("error.timeout", &[("seconds", &seconds.to_string())]),
-        ApiError::RateLimited { retry_after_ms: Some(ms) } => {
-            t_count("error.rate_limited_in", ms.div_ceil(1000).max(1) as usize, &[])
-        }
-        ApiError::RateLimited { retry_after_ms: None } => t("error.rate_limited"),
-        ApiError::UnknownToken { .. } => t("error.token"),
-        ApiError::AuthRequired(_) => t("error.auth_required"),
-        ApiError::Matrix { message, .. } => message.clone(),
-        ApiError::Http { status } => t_with("error.http", &[("status", &status.to_string())]),
-        ApiError::Decode(_) => t("error.decode"),
-        ApiError::TooLarge(mb) => t_with("error.too_large", &[("megabytes", &mb.to_string())]),
-        ApiError::Redirected => t("error.redirected"),
+    text(&api_error_text(err))
+}
+
+/// A `Text` in the page's language.
+pub fn text(text: &Text) -> String {
+    let reason = text.reason.as_deref().map(self::text);
+    let mut args: Vec<(&str, &str)> = text.args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    if let Some(reason) = &reason {
+        args.push(("reason", reason));
+    }
+    match text.count {
+        Some(count) => t_count(&text.key, count, &args),
+        None => t_with(&text.key, &args),
     }
 }
 

@@ -6,40 +6,16 @@
 
 use serde_json::Value;
 
-use crate::model::recovery_key::{RecoveryKeyError, decode_recovery_key};
+use crate::model::recovery_key::decode_recovery_key;
 use crate::model::sas::b64;
-use crate::model::secret_storage::{
-    self as ss, EncryptedSecret, HKDF_SALT, KeyDescription, StorageProblem, same_mac, split_keys,
-};
+use crate::model::secret_storage::{self as ss, EncryptedSecret, HKDF_SALT, KeyDescription, same_mac, split_keys};
+pub use crate::model::verifier_messages::{UnlockInput, UnlockProblem};
 use crate::web::crypto::{self, CryptoError, SigningKey};
 use crate::web::storage;
 
-/// What the user typed to unlock.
-#[derive(Clone, Debug)]
-pub enum UnlockInput {
-    RecoveryKey(String),
-    Passphrase(String),
-}
-
-/// Why unlocking did not work; nothing was sent or stored.
-#[derive(Clone, Debug, PartialEq)]
-pub enum UnlockProblem {
-    Storage(StorageProblem),
-    BadRecoveryKey(RecoveryKeyError),
-    WrongRecoveryKey,
-    WrongPassphrase,
-    /// The secret's MAC does not match: damaged, or not ours.
-    Damaged(&'static str),
-    /// The account publishes no cross-signing keys to compare with.
-    NotPublished,
-    /// The stored keys are not the account's published identity.
-    Mismatch,
-    Crypto(CryptoError),
-}
-
 impl From<CryptoError> for UnlockProblem {
     fn from(e: CryptoError) -> Self {
-        UnlockProblem::Crypto(e)
+        UnlockProblem::Crypto(e.0)
     }
 }
 
@@ -68,7 +44,7 @@ async fn key_from(input: &UnlockInput, description: &KeyDescription) -> Result<V
             decode_recovery_key(text).map(|k| k.to_vec()).map_err(UnlockProblem::BadRecoveryKey)
         }
         UnlockInput::Passphrase(phrase) => {
-            let p = description.passphrase.as_ref().ok_or(UnlockProblem::Storage(StorageProblem::NoPassphrase))?;
+            let p = description.passphrase.as_ref().ok_or(UnlockProblem::Storage(ss::StorageProblem::NoPassphrase))?;
             Ok(crypto::pbkdf2_sha512(phrase, &p.salt, p.iterations, p.bits).await?)
         }
     }
@@ -88,7 +64,7 @@ pub async fn decrypt(key: &[u8], name: &'static str, secret: &EncryptedSecret) -
     let derived = crypto::hkdf_sha256(key, &HKDF_SALT, name.as_bytes(), 64).await?;
     let (aes, hmac) = split_keys(&derived).ok_or_else(|| CryptoError("HKDF".into()))?;
     if !same_mac(&crypto::hmac_sha256(hmac, &secret.ciphertext).await?, &secret.mac) {
-        return Err(UnlockProblem::Damaged(name));
+        return Err(UnlockProblem::Damaged(name.into()));
     }
     Ok(crypto::aes_256_ctr(aes, &secret.iv, &secret.ciphertext).await?)
 }

@@ -26,11 +26,9 @@ const spread = (xs) => [Math.min(...xs), Math.max(...xs)];
 
 function bundleSizes() {
   const dist = path.join(ROOT, "dist");
-  const sizes = {};
-  for (const kind of ["wasm", "js", "css"]) {
-    const files = fs.readdirSync(dist).filter((f) => f.endsWith(`.${kind}`));
+  const measure = (files) => {
     const data = files.map((f) => fs.readFileSync(path.join(dist, f)));
-    sizes[kind] = {
+    return {
       raw: data.reduce((n, d) => n + d.length, 0),
       gzip: data.reduce((n, d) => n + zlib.gzipSync(d, { level: 9 }).length, 0),
       brotli: data.reduce(
@@ -38,10 +36,20 @@ function bundleSizes() {
         0,
       ),
     };
+  };
+  const all = fs.readdirSync(dist);
+  // The verification module (verifier-*) is imported only when the user
+  // starts unlocking or verifying, so every visit loads the rest.
+  const isVerifier = (f) => f.startsWith("verifier-");
+  const sizes = {};
+  for (const kind of ["wasm", "js", "css"]) {
+    sizes[kind] = measure(all.filter((f) => f.endsWith(`.${kind}`) && !isVerifier(f)));
   }
-  sizes.total = Object.fromEntries(
-    ["raw", "gzip", "brotli"].map((k) => [k, sizes.wasm[k] + sizes.js[k] + sizes.css[k]]),
-  );
+  const sum = (...parts) =>
+    Object.fromEntries(["raw", "gzip", "brotli"].map((k) => [k, parts.reduce((n, p) => n + p[k], 0)]));
+  sizes.total = sum(sizes.wasm, sizes.js, sizes.css);
+  sizes.verification = measure(all.filter((f) => isVerifier(f) && /\.(wasm|js)$/.test(f)));
+  sizes.withVerification = sum(sizes.total, sizes.verification);
   return sizes;
 }
 
@@ -242,10 +250,18 @@ async function main() {
     console.log(`\nMedian of ${RUNS} runs [min–max], ${machine.cpus} CPUs, ${machine.cpuModel}, Chromium ${machine.chromium}\n`);
     for (const row of rows) console.log(row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  "));
     const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-    console.log("\nRelease bundle        raw        gzip      brotli");
-    for (const kind of ["wasm", "js", "css", "total"]) {
+    console.log("\nRelease bundle                        raw        gzip      brotli");
+    const labels = {
+      wasm: "wasm",
+      js: "js",
+      css: "css",
+      total: "every visit (main)",
+      verification: "verification module",
+      withVerification: "main + verification",
+    };
+    for (const [kind, label] of Object.entries(labels)) {
       const b = bundle[kind];
-      console.log(`  ${kind.padEnd(6)} ${kb(b.raw).padStart(12)} ${kb(b.gzip).padStart(11)} ${kb(b.brotli).padStart(11)}`);
+      console.log(`  ${label.padEnd(22)} ${kb(b.raw).padStart(12)} ${kb(b.gzip).padStart(11)} ${kb(b.brotli).padStart(11)}`);
     }
     console.log(`\nJSON: ${path.relative(ROOT, path.join(OUT, "results.json"))}`);
   } finally {

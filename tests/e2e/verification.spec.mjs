@@ -98,6 +98,30 @@ test("unlocks with the recovery key; a wrong key is refused and nothing leaves t
   await expect(current.getByTestId("verify-unlock")).toBeVisible();
 });
 
+test("the verification module loads only when the user unlocks; a failed load says so and a retry works", async ({ page, env }) => {
+  const { account, security } = await secured(env);
+  const fetched = [];
+  page.on("request", (r) => {
+    if (/\/verifier-/.test(r.url())) fetched.push(new URL(r.url()).pathname);
+  });
+  let offline = true;
+  await page.route(/\/verifier-[0-9a-f]+\.js/, (route) => (offline ? route.abort("internetdisconnected") : route.continue()));
+  await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+  await expect(tileTrust(page, "JSHOLDER")).toHaveText("Verified");
+  // The page shows every session's verification without the module.
+  await expect(page.getByTestId("current-session-section").getByTestId("verify-unlock")).toBeVisible();
+  expect(fetched).toEqual([]);
+
+  const dialog = await unlock(page, security.recoveryKey);
+  await expect(dialog.getByTestId("unlock-error")).toContainText("Verification couldn't be loaded");
+  await expect(dialog.getByTestId("unlock-secret")).toHaveValue(security.recoveryKey);
+  offline = false;
+  await dialog.getByTestId("unlock-submit").click();
+  await expect(dialog).toHaveCount(0);
+  expect(fetched.filter((p) => p.endsWith("_bg.wasm"))).toHaveLength(1);
+  await expect(page.getByTestId("current-session-section").getByTestId("verify-this-session")).toBeVisible();
+});
+
 test("unlocks with the security phrase; a wrong phrase is refused", async ({ page, env }) => {
   const { account } = await secured(env, { passphrase: "correct horse battery staple" });
   await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });

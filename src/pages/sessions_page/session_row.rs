@@ -19,9 +19,9 @@ use crate::model::push::PushTarget;
 use crate::model::sessions::SessionRow;
 use crate::model::trust::Trust;
 use crate::model::verification::offer;
-use crate::web::i18n::{self, t, t_with};
+use crate::web::i18n::{self, t};
 
-use super::verification::{OwnProblem, Verifier};
+use super::verification::Verifier;
 use super::verify::TrustState;
 
 /// A short confirmation in the page's live region (read by screen readers,
@@ -164,13 +164,7 @@ fn verify_actions(ctx: RowContext, id: StoredValue<String>, is_current: bool) ->
             if !is_current {
                 return None;
             }
-            v.verify_own.value().with(|r| match r {
-                Some(Err(OwnProblem::Request(e))) => {
-                    Some(t_with("verify.error.request", &[("reason", &i18n::api_error(e))]))
-                }
-                Some(Err(OwnProblem::Crypto(e))) => Some(t_with("verify.error.crypto", &[("reason", &e.0)])),
-                _ => None,
-            })
+            v.verify_own.value().with(|r| r.as_ref().and_then(|r| r.as_ref().err()).map(i18n::text))
         }),
         on_unlock: Callback::new(move |_| v.open_unlock()),
         on_verify: Callback::new(move |_| {

@@ -1,34 +1,25 @@
-//! Verifying from this page: unlocking the private cross-signing keys
-//! (memory only, until "Lock" or the page closes), making this session a
-//! verified one, and emoji verification with other sessions — started here
-//! or answered when another session asks. Each is an `Action` or a task
-//! owned by the page; nothing is stored but this session's device keys.
+//! Verifying from this page, as the page sees it: what is asked of the
+//! verification module (`crate::verifier`, loaded on first use by
+//! `web::verifier_module`) and what it reports. Unlocking and making this
+//! session verified are `Action`s awaiting the module's answer; the emoji
+//! flow's progress arrives as reports and is shown as `sas`. Requests from
+//! other sessions are offered by the page itself, so the module is loaded
+//! only once the user unlocks, verifies or accepts.
 
-mod sas_flow;
+use std::rc::Rc;
 
-use futures::channel::mpsc::{UnboundedSender, unbounded};
+use futures::channel::oneshot;
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::data::SessionsData;
-use crate::api::{ApiError, account_data, keys};
-use crate::model::sas::{self, b64};
-use crate::model::secret_storage as ss;
+use crate::api::keys;
+use crate::model::messages::Text;
+use crate::model::sas;
 use crate::model::trust::published_keys;
-use crate::model::verification::{IncomingRequest, SasChoice, SasView};
-use crate::web::browser;
-use crate::web::crypto::CryptoError;
-use crate::web::secrets::{self, CrossSigningKeys, StoredSecrets, UnlockInput, UnlockProblem};
-use sas_flow::FlowEvents;
-
-/// Why making this session verified did not work.
-#[derive(Clone, Debug, PartialEq)]
-pub enum OwnProblem {
-    Request(ApiError),
-    Crypto(CryptoError),
-    /// Unlock first.
-    Locked,
-}
+use crate::model::verification::{Fault, IncomingRequest, SasChoice, SasEnd, SasView};
+use crate::model::verifier_messages::{Command, Envelope, Report, UnlockInput, VERSION};
+use crate::web::{browser, verifier_module};
 
 /// What to do once the keys are unlocked (the user asked for it before).
 #[derive(Clone, Debug)]
@@ -38,82 +29,153 @@ enum AfterUnlock {
     Accept(IncomingRequest),
 }
 
-/// A running verification: where its messages go.
-struct Running {
-    transaction_id: String,
-    events: UnboundedSender<sas::Incoming>,
-    choices: UnboundedSender<SasChoice>,
+/// Answers the page waits for.
+#[derive(Default)]
+struct Waiting {
+    ready: Option<oneshot::Sender<u32>>,
+    unlocked: Option<oneshot::Sender<Option<Text>>>,
+    own: Option<oneshot::Sender<Option<Text>>>,
 }
 
 #[derive(Clone, Copy)]
 pub struct Verifier {
     data: SessionsData,
-    /// The unlocked keys; never stored, gone with the page or "Lock".
-    keys: StoredValue<Option<CrossSigningKeys>, LocalStorage>,
     pub is_unlocked: RwSignal<bool>,
     pub unlock_open: RwSignal<bool>,
-    pub unlock: Action<UnlockInput, Result<(), UnlockProblem>>,
-    pub verify_own: Action<(), Result<(), OwnProblem>>,
+    /// Failures are texts from the module (or about loading it).
+    pub unlock: Action<UnlockInput, Result<(), Text>>,
+    pub verify_own: Action<(), Result<(), Text>>,
     pub sas: RwSignal<SasView>,
     pub incoming: RwSignal<Option<IncomingRequest>>,
+    /// An emoji verification runs in the module.
+    flow_running: RwSignal<bool>,
+    /// The module knows this page's account.
+    started: StoredValue<bool>,
+    waiting: StoredValue<Waiting, LocalStorage>,
     after_unlock: StoredValue<Option<AfterUnlock>>,
-    running: StoredValue<Option<Running>, LocalStorage>,
     /// Session names by id, for the dialogs.
     name_of: StoredValue<Option<Callback<String, String>>>,
-    /// The page's reactive owner: flows live as long as the page, not as
-    /// long as the button that started them.
-    owner: StoredValue<Option<Owner>>,
 }
 
 impl Verifier {
     pub fn new(data: SessionsData) -> Self {
-        let keys = StoredValue::new_local(None::<CrossSigningKeys>);
-        let is_unlocked = RwSignal::new(false);
         let this = StoredValue::new(None::<Verifier>);
         let unlock = Action::new_local(move |input: &UnlockInput| {
-            let (input, client) = (input.clone(), data.client());
+            let input = input.clone();
+            let (master, self_signing) = data
+                .with_untracked(|r| r.keys.as_ref().ok().map(|k| published_keys(&k.0, data.client().user_id())))
+                .flatten()
+                .unwrap_or((None, None));
             async move {
-                let stored = fetch_secrets(&client)
-                    .await
-                    .map_err(|_| UnlockProblem::Storage(ss::StorageProblem::BadDescription))?;
-                let published = data
-                    .with_untracked(|r| r.keys.as_ref().ok().map(|k| published_keys(&k.0, client.user_id())))
-                    .flatten()
-                    .unwrap_or((None, None));
-                let unlocked = secrets::unlock(&input, &stored, published).await?;
-                keys.set_value(Some(unlocked));
-                is_unlocked.set(true);
-                if let Some(Some(v)) = this.try_get_value() {
-                    v.unlocked();
+                let Some(Some(v)) = this.try_get_value() else { return Err(unavailable(gone())) };
+                v.start().await.map_err(unavailable)?;
+                let (tx, rx) = oneshot::channel();
+                v.waiting.update_value(|w| w.unlocked = Some(tx));
+                v.send(Command::Unlock { input, master, self_signing }).map_err(unavailable)?;
+                if let Some(problem) = rx.await.unwrap_or_else(|_| Some(unavailable(gone()))) {
+                    return Err(problem);
                 }
+                v.is_unlocked.set(true);
+                v.unlocked();
                 Ok(())
             }
         });
-        let verify_own = Action::new_local(move |_: &()| {
-            let client = data.client();
-            async move {
-                let Some(cross) = keys.get_value() else { return Err(OwnProblem::Locked) };
-                verify_this_session(&client, &cross).await?;
-                refresh_keys(data).await;
-                Ok(())
+        let verify_own = Action::new_local(move |_: &()| async move {
+            let Some(Some(v)) = this.try_get_value() else { return Err(unavailable(gone())) };
+            let (tx, rx) = oneshot::channel();
+            v.waiting.update_value(|w| w.own = Some(tx));
+            v.send(Command::VerifyThisSession).map_err(unavailable)?;
+            match rx.await.unwrap_or_else(|_| Some(unavailable(gone()))) {
+                Some(problem) => Err(problem),
+                None => Ok(()),
             }
         });
         let verifier = Verifier {
             data,
-            keys,
-            is_unlocked,
+            is_unlocked: RwSignal::new(false),
             unlock_open: RwSignal::new(false),
             unlock,
             verify_own,
             sas: RwSignal::new(SasView::Closed),
             incoming: RwSignal::new(None),
+            flow_running: RwSignal::new(false),
+            started: StoredValue::new(false),
+            waiting: StoredValue::new_local(Waiting::default()),
             after_unlock: StoredValue::new(None),
-            running: StoredValue::new_local(None),
             name_of: StoredValue::new(None),
-            owner: StoredValue::new(Owner::current()),
         };
         this.set_value(Some(verifier));
+        verifier_module::set_handler(Some(Rc::new(move |report| verifier.on_report(report))));
+        on_cleanup(move || {
+            verifier_module::set_handler(None);
+            // Signed out or gone: the module cancels and forgets the keys.
+            if verifier_module::is_loaded() {
+                let token = data.client().tokens().access_token;
+                let _ = verifier_module::send(&Envelope { access_token: token, command: Command::Stop });
+            }
+        });
         verifier
+    }
+
+    fn send(&self, command: Command) -> Result<(), String> {
+        let access_token = self.data.client().tokens().access_token;
+        verifier_module::send(&Envelope { access_token, command })
+    }
+
+    /// Loads the module and tells it this page's account, once.
+    async fn start(&self) -> Result<(), String> {
+        verifier_module::load().await?;
+        if self.started.get_value() {
+            return Ok(());
+        }
+        let client = self.data.client();
+        let (tx, rx) = oneshot::channel();
+        self.waiting.update_value(|w| w.ready = Some(tx));
+        self.send(Command::Start {
+            version: VERSION,
+            homeserver: client.homeserver().base_url().to_string(),
+            user_id: client.user_id().to_string(),
+            device_id: client.device_id().to_string(),
+        })?;
+        match rx.await {
+            Ok(VERSION) => {
+                self.started.set_value(true);
+                Ok(())
+            }
+            // A module cached from another build.
+            Ok(_) => Err(crate::web::i18n::t("verify.error.other_build")),
+            Err(_) => Err(gone()),
+        }
+    }
+
+    fn on_report(&self, report: Report) {
+        match report {
+            Report::Ready { version } => {
+                if let Some(tx) = self.waiting.try_update_value(|w| w.ready.take()).flatten() {
+                    let _ = tx.send(version);
+                }
+            }
+            Report::Unlocked { error } => {
+                if let Some(tx) = self.waiting.try_update_value(|w| w.unlocked.take()).flatten() {
+                    let _ = tx.send(error);
+                }
+            }
+            Report::OwnVerified { error } => {
+                if let Some(tx) = self.waiting.try_update_value(|w| w.own.take()).flatten() {
+                    let _ = tx.send(error);
+                }
+            }
+            Report::Sas { view } => {
+                self.sas.try_set(view);
+            }
+            Report::FlowOver => {
+                self.flow_running.try_set(false);
+            }
+            Report::KeysChanged => {
+                let data = self.data;
+                browser::spawn_owned(refresh_keys(data));
+            }
+        }
     }
 
     /// The keys are unlocked: close the dialog, go on with what was asked.
@@ -133,11 +195,15 @@ impl Verifier {
         self.name_of.get_value().map(|f| f.run(device_id.to_string())).unwrap_or_else(|| device_id.to_string())
     }
 
-    /// "Unlock verification" (optionally continuing with `then`).
+    /// "Unlock verification" (optionally continuing with `then`). The
+    /// module starts loading while the user types.
     fn ask_unlock(&self, then: Option<AfterUnlock>) {
         self.after_unlock.set_value(then);
         self.unlock.clear();
         self.unlock_open.set(true);
+        browser::spawn_owned(async {
+            let _ = verifier_module::load().await;
+        });
     }
 
     pub fn open_unlock(&self) {
@@ -167,13 +233,13 @@ impl Verifier {
 
     /// "Lock": the private keys are forgotten.
     pub fn lock(&self) {
-        self.keys.set_value(None);
         self.is_unlocked.set(false);
+        let _ = self.send(Command::Lock);
     }
 
     /// "Verify this session".
     pub fn verify_this_session(&self) {
-        if self.keys.with_value(Option::is_none) {
+        if !self.is_unlocked.get_untracked() {
             self.ask_unlock(Some(AfterUnlock::VerifyThisSession));
         } else if !self.verify_own.pending().get_untracked() {
             self.verify_own.dispatch_local(());
@@ -182,30 +248,34 @@ impl Verifier {
 
     /// "Verify session": emoji verification with `device_id`.
     pub fn verify(&self, device_id: String) {
-        if self.keys.with_value(Option::is_none) {
+        if !self.is_unlocked.get_untracked() {
             self.ask_unlock(Some(AfterUnlock::Verify(device_id)));
             return;
         }
-        if self.running.with_value(Option::is_some) {
-            return;
-        }
-        let txn = new_transaction_id();
         let name = self.name(&device_id);
-        self.start_flow(txn.clone(), name.clone(), move |flow| sas_flow::run_as_requester(flow, device_id, txn));
+        self.run_flow(name.clone(), Command::Verify { device_id, name });
     }
 
     /// Accepts a request another session sent.
     pub fn accept(&self, request: IncomingRequest) {
         self.incoming.set(None);
-        if self.keys.with_value(Option::is_none) {
+        if !self.is_unlocked.get_untracked() {
             self.ask_unlock(Some(AfterUnlock::Accept(request)));
             return;
         }
-        if self.running.with_value(Option::is_some) {
+        self.run_flow(request.name.clone(), Command::Accept { request });
+    }
+
+    fn run_flow(&self, name: String, command: Command) {
+        if self.flow_running.get_untracked() {
             return;
         }
-        let txn = request.transaction_id.clone();
-        self.start_flow(txn, request.name.clone(), move |flow| sas_flow::run_as_responder(flow, request));
+        self.flow_running.set(true);
+        self.sas.set(SasView::Waiting { name: name.clone() });
+        if let Err(reason) = self.send(command) {
+            self.flow_running.set(false);
+            self.sas.set(SasView::Ended { name, end: SasEnd::Failed(Fault::Unavailable(reason).text()) });
+        }
     }
 
     /// "Ignore": the request is left unanswered (it times out there).
@@ -214,8 +284,7 @@ impl Verifier {
     }
 
     pub fn choose(&self, choice: SasChoice) {
-        let sent = self.running.with_value(|r| r.as_ref().map(|r| r.choices.unbounded_send(choice).is_ok()));
-        if sent != Some(true) {
+        if !self.flow_running.get_untracked() || self.send(Command::Choose { choice }).is_err() {
             // Nothing runs any more: the dialog only closes.
             self.sas.set(SasView::Closed);
         }
@@ -223,55 +292,38 @@ impl Verifier {
 
     /// Closes a finished verification's dialog.
     pub fn close(&self) {
-        if self.running.with_value(Option::is_none) {
-            self.sas.set(SasView::Closed);
-        } else {
+        if self.flow_running.get_untracked() {
             self.choose(SasChoice::Cancel);
-        }
-    }
-
-    fn start_flow<F, Fut>(&self, transaction_id: String, name: String, run: F)
-    where
-        F: FnOnce(FlowEvents) -> Fut + 'static,
-        Fut: std::future::Future<Output = ()> + 'static,
-    {
-        let (Some(cross), client) = (self.keys.get_value(), self.data.client()) else { return };
-        let (events_tx, events) = unbounded();
-        let (choices_tx, choices) = unbounded();
-        self.running.set_value(Some(Running { transaction_id, events: events_tx, choices: choices_tx }));
-        self.sas.set(SasView::Waiting { name: name.clone() });
-        let this = *self;
-        let flow = FlowEvents { client, data: self.data, cross, view: self.sas, name, events, choices };
-        let task = async move {
-            run(flow).await;
-            this.running.set_value(None);
-        };
-        match self.owner.get_value() {
-            Some(owner) => owner.with(|| browser::spawn_owned(task)),
-            None => browser::spawn_owned(task),
+        } else {
+            self.sas.set(SasView::Closed);
         }
     }
 
     /// To-device messages from the live updates: verification messages go
-    /// to the running flow; a new request from another session of this
-    /// account is offered (only to a verified session).
+    /// to the module when it runs; a new request from another session of
+    /// this account is offered (only to a verified session, one at a time),
+    /// and withdrawn if that session cancels.
     pub fn on_to_device(&self, sender: &str, event_type: &str, content: &Value, own_verified: bool) {
         let client = self.data.client();
         let Some(message) = sas::incoming(sender, event_type, content) else { return };
         if sender != client.user_id() {
             return;
         }
-        let routed = self.running.with_value(|r| match r {
-            Some(r) if r.transaction_id == message.transaction_id => {
-                Some(r.events.unbounded_send(message.clone()).is_ok())
+        if self.started.get_value() {
+            let (sender, event_type, content) = (sender.to_string(), event_type.to_string(), content.clone());
+            let _ = self.send(Command::ToDevice { sender, event_type, content });
+        }
+        if event_type == sas::CANCEL {
+            if self.incoming.with_untracked(|r| r.as_ref().is_some_and(|r| r.transaction_id == message.transaction_id))
+            {
+                self.incoming.set(None);
             }
-            _ => None,
-        });
-        if routed.is_some() || event_type != sas::REQUEST {
             return;
         }
         let from = sas::str_field(content, "from_device").unwrap_or("").to_string();
-        if !own_verified
+        if event_type != sas::REQUEST
+            || self.flow_running.get_untracked()
+            || !own_verified
             || from.is_empty()
             || from == client.device_id()
             || !sas::request_is_usable(content, browser::now_ms())
@@ -283,67 +335,13 @@ impl Verifier {
     }
 }
 
-/// Why unlocking failed, in the page's language.
-pub fn unlock_problem_text(problem: &UnlockProblem) -> String {
-    use crate::model::recovery_key::RecoveryKeyError;
-    use crate::model::secret_storage::StorageProblem;
-    use crate::web::i18n::{t, t_with};
-    t(match problem {
-        UnlockProblem::Storage(StorageProblem::NotSetUp) => "unlock.error.not_set_up",
-        UnlockProblem::Storage(StorageProblem::UnknownAlgorithm(_)) => "unlock.error.unknown_algorithm",
-        UnlockProblem::Storage(StorageProblem::BadDescription) => "unlock.error.bad_description",
-        UnlockProblem::Storage(StorageProblem::NoPassphrase) => "unlock.error.no_passphrase",
-        UnlockProblem::Storage(StorageProblem::Missing(_)) => "unlock.error.missing",
-        UnlockProblem::Storage(StorageProblem::OtherKey(_)) => "unlock.error.other_key",
-        UnlockProblem::BadRecoveryKey(RecoveryKeyError::NotBase58) => "unlock.error.not_base58",
-        UnlockProblem::BadRecoveryKey(RecoveryKeyError::NotARecoveryKey) => "unlock.error.not_a_key",
-        UnlockProblem::BadRecoveryKey(RecoveryKeyError::Parity) => "unlock.error.parity",
-        UnlockProblem::WrongRecoveryKey => "unlock.error.wrong_key",
-        UnlockProblem::WrongPassphrase => "unlock.error.wrong_phrase",
-        UnlockProblem::Damaged(_) => "unlock.error.damaged",
-        UnlockProblem::NotPublished => "unlock.error.not_published",
-        UnlockProblem::Mismatch => "unlock.error.mismatch",
-        UnlockProblem::Crypto(e) => return t_with("verify.error.crypto", &[("reason", &e.0)]),
-    })
+fn gone() -> String {
+    crate::web::i18n::t("verify.error.no_answer")
 }
 
-/// The account data secret storage is made of.
-async fn fetch_secrets(client: &crate::api::MatrixClient) -> Result<StoredSecrets, ApiError> {
-    let default_key = account_data::get_account_data(client, ss::DEFAULT_KEY).await?;
-    let key_id = default_key.as_ref().and_then(|c| c.get("key")).and_then(Value::as_str).map(str::to_string);
-    let key_description = match &key_id {
-        Some(id) => account_data::get_account_data(client, &ss::key_type(id)).await?,
-        None => None,
-    };
-    let (self_signing, master) = futures::future::join(
-        account_data::get_account_data(client, ss::SELF_SIGNING),
-        account_data::get_account_data(client, ss::MASTER),
-    )
-    .await;
-    Ok(StoredSecrets { default_key, key_description, self_signing: self_signing?, master: master? })
-}
-
-/// Publishes this session's device keys (self-signed) and signs them with
-/// the self-signing key.
-async fn verify_this_session(client: &crate::api::MatrixClient, cross: &CrossSigningKeys) -> Result<(), OwnProblem> {
-    let (user, device) = (client.user_id(), client.device_id());
-    let own = secrets::own_device_keys().await.map_err(OwnProblem::Crypto)?;
-    let object = json!({
-        "user_id": user,
-        "device_id": device,
-        "algorithms": ["m.olm.v1.curve25519-aes-sha2", "m.megolm.v1.aes-sha2"],
-        "keys": {
-            format!("curve25519:{device}"): b64(&own.curve25519_public),
-            format!("ed25519:{device}"): b64(&own.ed25519.public),
-        },
-    });
-    let self_signed = secrets::sign_object(&object, &own.ed25519, user, device).await.map_err(OwnProblem::Crypto)?;
-    keys::upload_device_keys(client, &self_signed).await.map_err(OwnProblem::Request)?;
-    let cross_signed = secrets::sign_object(&object, &cross.self_signing, user, &cross.self_signing_public)
-        .await
-        .map_err(OwnProblem::Crypto)?;
-    let body = json!({ user: { device: cross_signed } });
-    keys::upload_signatures(client, &body).await.map_err(OwnProblem::Request)
+/// The module could not be loaded or stopped answering.
+fn unavailable(reason: String) -> Text {
+    Fault::Unavailable(reason).text()
 }
 
 /// Fetches the account's keys again, so verification shows what the server
@@ -352,11 +350,4 @@ pub async fn refresh_keys(data: SessionsData) {
     if let Ok(answer) = keys::query_own_keys(&data.client()).await {
         data.set_sessions(None, Some(answer), None);
     }
-}
-
-/// A random transaction id (128 bits, hex).
-fn new_transaction_id() -> String {
-    crate::web::crypto::random_bytes(16)
-        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
-        .unwrap_or_else(|_| format!("{:x}", browser::now_ms()))
 }

@@ -7,27 +7,25 @@
 use futures::StreamExt;
 use futures::channel::mpsc::UnboundedReceiver;
 use futures::future::{Either, select};
-use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
-use super::refresh_keys;
+use super::Reporter;
 use crate::api::{ApiError, MatrixClient, keys, to_device};
 use crate::model::sas::{self, Incoming, Party, b64, code};
 use crate::model::secret_storage as ss;
 use crate::model::trust::{device_ed25519, device_keys_of};
-use crate::model::verification::{IncomingRequest, SasChoice, SasEnd, SasView, cancel_code, end_from_code};
-use crate::pages::sessions_page::data::SessionsData;
+use crate::model::verification::{Fault, IncomingRequest, SasChoice, SasEnd, SasView, cancel_code, end_from_code};
+use crate::model::verifier_messages::Report;
 use crate::web::browser;
 use crate::web::crypto::{self, EphemeralKey};
 use crate::web::secrets::{self, CrossSigningKeys};
 
-/// What a flow needs: the account, its unlocked keys, where to show
+/// What a flow needs: the account, its unlocked keys, where to report
 /// progress, and its incoming messages and the user's choices.
 pub struct FlowEvents {
     pub client: MatrixClient,
-    pub data: SessionsData,
     pub cross: CrossSigningKeys,
-    pub view: RwSignal<SasView>,
+    pub report: Reporter,
     pub name: String,
     pub events: UnboundedReceiver<Incoming>,
     pub choices: UnboundedReceiver<SasChoice>,
@@ -48,13 +46,13 @@ impl Stop {
 
 impl From<ApiError> for Stop {
     fn from(e: ApiError) -> Self {
-        Stop::ours(SasEnd::Failed(crate::web::i18n::api_error(&e)))
+        Stop::ours(SasEnd::Failed(Fault::Request(e).text()))
     }
 }
 
 impl From<crypto::CryptoError> for Stop {
     fn from(e: crypto::CryptoError) -> Self {
-        Stop::ours(SasEnd::Failed(e.to_string()))
+        Stop::ours(SasEnd::Failed(Fault::Crypto(e.0).text()))
     }
 }
 
@@ -147,7 +145,7 @@ impl Flow {
                 // A MAC may come before this side confirmed.
                 Either::Left(m) if m.event_type == sas::MAC => self.their_mac = Some(m.content),
                 Either::Left(m) if m.event_type == sas::DONE || m.event_type == sas::REQUEST => {}
-                Either::Left(_) => return Err(Stop::ours(SasEnd::Failed(code::UNEXPECTED.into()))),
+                Either::Left(_) => return Err(Stop::ours(SasEnd::Unexpected)),
                 Either::Right(_) => {}
             }
         }
@@ -223,9 +221,10 @@ impl Flow {
             sas::sas_info(them, me, &self.transaction_id)
         };
         let bytes = crypto::hkdf_sha256(&shared, &[], info.as_bytes(), 6).await?;
-        let sas_bytes: [u8; 6] = bytes.try_into().map_err(|_| Stop::ours(SasEnd::Failed("SAS".into())))?;
+        let sas_bytes: [u8; 6] =
+            bytes.try_into().map_err(|_| Stop::ours(SasEnd::Failed(Fault::Crypto("SAS".into()).text())))?;
         let (emoji, decimals) = (sas::emoji_numbers(&sas_bytes), sas::decimals(&sas_bytes));
-        self.f.view.set(SasView::Compare { name: self.f.name.clone(), emoji, decimals, confirmed: false });
+        self.show(SasView::Compare { name: self.f.name.clone(), emoji, decimals, confirmed: false });
         // The user decides; the other side's MAC may come meanwhile.
         loop {
             match self.next().await? {
@@ -233,11 +232,11 @@ impl Flow {
                 Either::Right(SasChoice::Mismatch) => return Err(Stop::ours(SasEnd::Mismatch)),
                 Either::Right(SasChoice::Cancel) => return Err(Stop::ours(SasEnd::CancelledByUs)),
                 Either::Left(m) if m.event_type == sas::MAC => self.their_mac = Some(m.content),
-                Either::Left(_) => return Err(Stop::ours(SasEnd::Failed(code::UNEXPECTED.into()))),
+                Either::Left(_) => return Err(Stop::ours(SasEnd::Unexpected)),
             }
         }
         self.confirmed = true;
-        self.f.view.set(SasView::Compare { name: self.f.name.clone(), emoji, decimals, confirmed: true });
+        self.show(SasView::Compare { name: self.f.name.clone(), emoji, decimals, confirmed: true });
         self.send_mac(&shared, me, them).await?;
         let their_mac = match self.their_mac.take() {
             Some(mac) => mac,
@@ -255,8 +254,8 @@ impl Flow {
         keys::upload_signatures(&self.f.client, &json!({ me.user_id.clone(): { them.device_id.clone(): signed } }))
             .await?;
         self.send(sas::DONE, &sas::done_content(&self.transaction_id)).await?;
-        refresh_keys(self.f.data).await;
-        self.f.view.set(SasView::Verified { name: self.f.name.clone() });
+        (self.f.report)(Report::KeysChanged);
+        self.show(SasView::Verified { name: self.f.name.clone() });
         Ok(())
     }
 
@@ -341,6 +340,10 @@ impl Flow {
                 .send(sas::CANCEL, &sas::cancel_content(cancel_code(&stop.end), &reason, &self.transaction_id))
                 .await;
         }
-        self.f.view.set(SasView::Ended { name: self.f.name.clone(), end: stop.end });
+        self.show(SasView::Ended { name: self.f.name.clone(), end: stop.end });
+    }
+
+    fn show(&self, view: SasView) {
+        (self.f.report)(Report::Sas { view });
     }
 }
