@@ -10,6 +10,7 @@ pub mod devices;
 pub mod error;
 pub mod http;
 pub mod keys;
+pub mod oauth;
 pub mod push;
 pub mod to_device;
 pub mod types;

@@ -3,18 +3,17 @@
 
 use leptos::prelude::*;
 
-use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
+use crate::contexts::{ConfigCtx, LoginCtx, SignInReturn, SignInReturnCtx};
 use crate::model::config::AppConfig;
 use crate::pages::login_page::LoginPage;
 use crate::pages::sessions_page::SessionsPage;
-use crate::web::sso::SsoReturn;
 
 #[component]
-pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
+pub fn App(config: AppConfig, sign_in_return: Option<SignInReturn>) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         document.set_title(&crate::web::i18n::t_with("app.title", &[("brand", &config.brand)]));
     }
-    if sso_return == Some(SsoReturn::HandedOver) {
+    if sign_in_return.as_ref().is_some_and(SignInReturn::handed_over) {
         // This is the sign-in popup of a framed page, which closes it.
         return view! {
             <main class="sm-handover" data-testid="sso-handed-over">
@@ -25,7 +24,7 @@ pub fn App(config: AppConfig, sso_return: Option<SsoReturn>) -> impl IntoView {
     }
     let locked = config.lock_homeserver.then(|| config.default_homeserver.clone()).flatten();
     provide_context(ConfigCtx(config));
-    provide_context(SsoReturnCtx(StoredValue::new(sso_return)));
+    provide_context(SignInReturnCtx(StoredValue::new(sign_in_return)));
     let login = LoginCtx::restore(locked);
     provide_context(login);
     view! {

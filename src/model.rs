@@ -12,6 +12,7 @@ pub mod filters;
 pub mod homeserver;
 pub mod links;
 pub mod messages;
+pub mod oauth;
 pub mod pin;
 pub mod push;
 pub mod reconcile;

@@ -61,8 +61,15 @@ impl Engine {
             if version == VERSION {
                 let tokens = Tokens { access_token, refresh_token: None, expires_at_ms: None, lifetime_ms: None };
                 let account = Account { user_id, device_id };
-                let client =
-                    MatrixClient::new(Homeserver::new(&homeserver), account, tokens, browser::now_ms, |_| {}, None);
+                let client = MatrixClient::new(
+                    Homeserver::new(&homeserver),
+                    account,
+                    tokens,
+                    browser::now_ms,
+                    |_| {},
+                    None,
+                    None,
+                );
                 self.state.borrow_mut().client = Some(client);
             }
             // A page from another build sees the difference and says so.

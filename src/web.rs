@@ -9,6 +9,7 @@ pub mod embed;
 pub mod format;
 pub mod i18n;
 pub mod login;
+pub mod oauth;
 pub mod secrets;
 pub mod sso;
 pub mod startup;

@@ -500,10 +500,16 @@ async fn details_link_to_the_account_provider_or_say_they_cannot() {
     let fake = fake_actions();
     let a = fake.actions;
     let m = Mounted::new(move || view! { <DeviceDetails row=row("PHONE", None, Trust::NoEncryption) actions=a/> });
-    fake.managed_at.set(ManagedAt::Link("https://auth.example.org/account?action=org.matrix.device_view".into()));
+    fake.managed_at.set(ManagedAt::Link {
+        sign_out: "https://auth.example.org/account?action=org.matrix.device_delete&device_id=PHONE".into(),
+        view: "https://auth.example.org/account?action=org.matrix.device_view&device_id=PHONE".into(),
+    });
     settle().await;
     let link = m.testid("device-detail-manage-cta");
     assert_eq!(link.get_attribute("rel").as_deref(), Some("noopener noreferrer"));
+    let end = m.testid("device-detail-sign-out-link");
+    assert!(end.get_attribute("href").unwrap().contains("action=org.matrix.device_delete&device_id=PHONE"));
+    assert_eq!(end.text_content().as_deref(), Some("Sign out on your account page"));
     assert!(!m.has_testid("device-detail-sign-out-cta"));
     fake.managed_at.set(ManagedAt::Unavailable);
     settle().await;

@@ -4,7 +4,9 @@ use super::address::{HomeserverAddress, parse_address};
 use super::client::{Homeserver, MatrixClient};
 use super::error::ApiError;
 use super::http::Method;
-use super::types::{Empty, LoginFlows, LoginResponse, PasswordLoginRequest, UserIdentifier, Versions, WellKnown};
+use super::types::{
+    Empty, LoginFlows, LoginResponse, PasswordLoginRequest, UserIdentifier, Versions, WellKnown, Whoami,
+};
 
 /// Why no homeserver was found for an address.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -88,6 +90,12 @@ pub async fn resolve_homeserver(input: &str) -> Result<(Homeserver, Versions), D
     }
 }
 
+/// GET /_matrix/client/v3/account/whoami with a token not yet kept in a
+/// client (right after an OAuth 2.0 sign-in): whose it is, and its device.
+pub async fn whoami(homeserver: &Homeserver, access_token: &str) -> Result<Whoami, ApiError> {
+    homeserver.call(Method::Get, "/_matrix/client/v3/account/whoami", None, Some(access_token)).await
+}
+
 /// GET /_matrix/client/v3/login — the sign-in methods the server offers.
 pub async fn get_login_flows(homeserver: &Homeserver) -> Result<LoginFlows, ApiError> {
     homeserver.call(Method::Get, "/_matrix/client/v3/login", None, None).await
@@ -137,12 +145,29 @@ pub fn sso_redirect_url(homeserver: &Homeserver, idp: Option<&str>, redirect_url
         .url(&format!("/_matrix/client/v3/login/sso/redirect{idp}?redirectUrl={}", encode_path_segment(redirect_url)))
 }
 
-/// The account-management part of a server's OAuth 2.0 metadata, present
-/// when the server delegates authentication (e.g. to MAS).
+/// A server's OAuth 2.0 metadata (RFC 8414 as the Matrix spec uses it),
+/// present when the server delegates authentication (e.g. to MAS): the
+/// endpoints of OAuth sign-in and the account-management page.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 pub struct AuthMetadata {
     #[serde(default)]
     pub issuer: Option<String>,
+    #[serde(default)]
+    pub authorization_endpoint: Option<String>,
+    #[serde(default)]
+    pub token_endpoint: Option<String>,
+    #[serde(default)]
+    pub registration_endpoint: Option<String>,
+    #[serde(default)]
+    pub revocation_endpoint: Option<String>,
+    #[serde(default)]
+    pub response_types_supported: Option<Vec<String>>,
+    #[serde(default)]
+    pub response_modes_supported: Option<Vec<String>>,
+    #[serde(default)]
+    pub grant_types_supported: Option<Vec<String>>,
+    #[serde(default)]
+    pub code_challenge_methods_supported: Option<Vec<String>>,
     #[serde(default)]
     pub account_management_uri: Option<String>,
     #[serde(default)]
@@ -171,7 +196,17 @@ pub async fn get_auth_metadata(homeserver: &Homeserver) -> Result<Option<AuthMet
     }
 }
 
-/// POST /_matrix/client/v3/logout — deletes this session on the server.
+/// Ends this session on the server: `POST /v3/logout` for a legacy login;
+/// for an OAuth 2.0 login, revocation at the authorization server (the
+/// refresh token, which ends the whole session and its device; `/logout`
+/// refuses OAuth tokens).
 pub async fn logout(client: &MatrixClient) -> Result<(), ApiError> {
+    if let Some(grant) = client.oauth() {
+        let tokens = client.tokens();
+        return match &tokens.refresh_token {
+            Some(refresh) => super::oauth::revoke(grant, refresh, "refresh_token").await,
+            None => super::oauth::revoke(grant, &tokens.access_token, "access_token").await,
+        };
+    }
     client.request::<Empty>(Method::Post, "/_matrix/client/v3/logout", Some("{}")).await.map(|_| ())
 }

@@ -169,6 +169,9 @@ struct Inner {
     on_event: Box<dyn Fn(ClientEvent)>,
     now_ms: fn() -> u64,
     coordinator: Option<Rc<dyn RefreshCoordinator>>,
+    /// Set when the login came from OAuth 2.0: tokens are refreshed at the
+    /// authorization server's token endpoint instead of `/v3/refresh`.
+    oauth: Option<super::oauth::OAuthGrant>,
 }
 
 /// An account's client. Cheap to clone; clones share tokens.
@@ -191,6 +194,7 @@ impl MatrixClient {
         now_ms: fn() -> u64,
         on_event: impl Fn(ClientEvent) + 'static,
         coordinator: Option<Rc<dyn RefreshCoordinator>>,
+        oauth: Option<super::oauth::OAuthGrant>,
     ) -> Self {
         MatrixClient {
             inner: Rc::new(Inner {
@@ -201,8 +205,14 @@ impl MatrixClient {
                 on_event: Box::new(on_event),
                 now_ms,
                 coordinator,
+                oauth,
             }),
         }
+    }
+
+    /// The OAuth 2.0 grant of this login, if it signed in that way.
+    pub fn oauth(&self) -> Option<&super::oauth::OAuthGrant> {
+        self.inner.oauth.as_ref()
     }
 
     /// Takes tokens another copy of the client obtained (no event: they are
@@ -296,8 +306,18 @@ impl MatrixClient {
         self.inner.homeserver.call_with_timeout(method, path, body, Some(token), timeout_ms).await
     }
 
+    /// A refresh the server refused for good ends the login. The OAuth spec
+    /// says any 4xx from the token endpoint (MAS answers 400
+    /// `invalid_grant`); a retry is for 5xx and network failures.
     fn is_fatal_refresh_error(&self, err: &ApiError) -> bool {
-        matches!(err, ApiError::UnknownToken { .. }) || matches!(err.status(), Some(401 | 403))
+        if matches!(err, ApiError::UnknownToken { .. }) {
+            return true;
+        }
+        match (&self.inner.oauth, err.status()) {
+            (Some(_), Some(status)) => (400..500).contains(&status) && status != 429,
+            (Some(_), None) => false,
+            (None, status) => matches!(status, Some(401 | 403)),
+        }
     }
 
     fn signed_out(&self, reason: SignedOutReason) {
@@ -357,9 +377,17 @@ impl MatrixClient {
         let Some(refresh_token) = self.tokens().refresh_token else {
             return Err(ApiError::UnknownToken { soft_logout: true, message: "Your sign-in has expired.".into() });
         };
-        let body = serde_json::json!({ "refresh_token": refresh_token }).to_string();
-        let answer: Result<RefreshResponse, ApiError> =
-            self.inner.homeserver.call(Method::Post, "/_matrix/client/v3/refresh", Some(&body), None).await;
+        let answer: Result<RefreshResponse, ApiError> = match &self.inner.oauth {
+            Some(grant) => super::oauth::refresh(grant, &refresh_token).await.map(|t| RefreshResponse {
+                access_token: t.access_token,
+                refresh_token: t.refresh_token,
+                expires_in_ms: t.expires_in.map(|s| s.saturating_mul(1000)),
+            }),
+            None => {
+                let body = serde_json::json!({ "refresh_token": refresh_token }).to_string();
+                self.inner.homeserver.call(Method::Post, "/_matrix/client/v3/refresh", Some(&body), None).await
+            }
+        };
         match answer {
             Ok(answer) => {
                 let tokens = Tokens::issued(

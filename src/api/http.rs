@@ -44,7 +44,15 @@ pub async fn send(
     body: Option<&str>,
     timeout_ms: u32,
 ) -> Result<HttpResponse, ApiError> {
+    let body = body.map(|json| ("application/json", json));
     send_with(method, url, bearer, body, timeout_ms, RequestRedirect::Manual).await
+}
+
+/// `send` of an `application/x-www-form-urlencoded` POST (the OAuth 2.0
+/// token and revocation endpoints), with the same no-redirect rule.
+pub async fn post_form(url: &str, form: &str, timeout_ms: u32) -> Result<HttpResponse, ApiError> {
+    let body = Some(("application/x-www-form-urlencoded", form));
+    send_with(Method::Post, url, None, body, timeout_ms, RequestRedirect::Manual).await
 }
 
 /// `send` for public documents fetched without secrets (`config.json`,
@@ -57,7 +65,7 @@ async fn send_with(
     method: Method,
     url: &str,
     bearer: Option<&str>,
-    body: Option<&str>,
+    body: Option<(&str, &str)>,
     timeout_ms: u32,
     redirect: RequestRedirect,
 ) -> Result<HttpResponse, ApiError> {
@@ -95,7 +103,7 @@ async fn send_with(
         if timed_out.get() { ApiError::Timeout(seconds) } else { ApiError::Network(e.to_string()) }
     };
     let request = match body {
-        Some(json) => builder.header("Content-Type", "application/json").body(json).map_err(failed)?,
+        Some((content_type, text)) => builder.header("Content-Type", content_type).body(text).map_err(failed)?,
         None => builder.build().map_err(failed)?,
     };
     let response = request.send().await.map_err(failed)?;

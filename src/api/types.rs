@@ -384,3 +384,11 @@ mod tests {
         assert_eq!(f.flows[1].identity_providers[0].name, "CAS");
     }
 }
+
+/// `GET /account/whoami`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Whoami {
+    pub user_id: String,
+    #[serde(default)]
+    pub device_id: Option<String>,
+}

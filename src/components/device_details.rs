@@ -169,17 +169,26 @@ fn PushSetting(
 fn SessionEnd(actions: RowActions) -> impl IntoView {
     let class_name = style_sheet!("style/components/device_details.css");
     move || match actions.managed_at.get() {
-        ManagedAt::Link(href) => view! { class = class_name,
+        ManagedAt::Link { sign_out, view } => view! { class = class_name,
+            <a
+                class="sm-button sm-button--link sm-button--danger"
+                href=sign_out
+                target="_blank"
+                rel="noopener noreferrer"
+                data-testid="device-detail-sign-out-link"
+            >
+                {t("details.sign_out_there")}
+            </a>
+            <p class="hint">{t("details.sign_out_there_hint")}</p>
             <a
                 class="sm-button sm-button--link"
-                href=href
+                href=view
                 target="_blank"
                 rel="noopener noreferrer"
                 data-testid="device-detail-manage-cta"
             >
                 {t("details.manage")}
             </a>
-            <p class="hint">{t("details.manage_hint")}</p>
         }
         .into_any(),
         ManagedAt::Unavailable => view! { class = class_name,

@@ -1,5 +1,6 @@
 //! The sign-in form: the homeserver (or the one the portal locked), the
-//! username and password, what went wrong, and "Sign in".
+//! OAuth 2.0 choice when the server offers it, the username and password,
+//! what went wrong, and "Sign in".
 
 use leptos::prelude::*;
 use stylers::style_sheet;
@@ -26,6 +27,11 @@ pub fn LoginForm(
     #[prop(into)] problem: Signal<Option<String>>,
     #[prop(into)] is_busy: Signal<bool>,
     on_submit: Callback<()>,
+    /// The OAuth 2.0 choice ("Continue at auth.example.org"), offered first
+    /// when the server has it.
+    #[prop(optional, into)]
+    oauth_label: MaybeProp<String>,
+    #[prop(optional)] on_oauth: Option<Callback<()>>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/login_form.css");
     let homeserver_view = match locked {
@@ -68,6 +74,26 @@ pub fn LoginForm(
             }
         >
             {homeserver_view}
+            {move || oauth_label.get().map(|label| view! { class = class_name,
+                <div class="oauth">
+                    <Button
+                        testid="login-oauth"
+                        class=format!("submit {class_name}")
+                        is_pending=is_busy
+                        on_click=Callback::new(move |_| {
+                            if let Some(f) = on_oauth {
+                                f.run(())
+                            }
+                        })
+                    >
+                        {label}
+                    </Button>
+                    <p class="hint">{t("login.oauth.hint")}</p>
+                </div>
+                {offers_password.get().then(|| view! { class = class_name,
+                    <p class="divider"><span>{t("login.oauth.or_password")}</span></p>
+                })}
+            })}
             <Show when=move || offers_password.get()>
                 <div class="field">
                     <label class="label" for="login-username">{t("login.username")}</label>

@@ -28,8 +28,9 @@ pub enum ManagedAt {
     /// Here, with this page's own sign-out.
     #[default]
     Here,
-    /// At the provider's page for this session.
-    Link(String),
+    /// At the provider's page: `sign_out` ends this session there
+    /// (`org.matrix.device_delete`), `view` shows it.
+    Link { sign_out: String, view: String },
     /// At the provider, whose page this page will not open.
     Unavailable,
 }
@@ -38,6 +39,20 @@ pub enum ManagedAt {
 /// `org.matrix.session_view`, else `session_view`, as advertised.
 pub fn session_action(supported: &[String]) -> &'static str {
     pick(supported, &["org.matrix.device_view", "org.matrix.session_view", "session_view"])
+}
+
+/// The action that signs one session out: `org.matrix.device_delete`
+/// (spec v1.18), else MAS's unstable `org.matrix.session_end`.
+pub fn end_action(supported: &[String]) -> &'static str {
+    pick(supported, &["org.matrix.device_delete", "org.matrix.session_end", "session_end"])
+}
+
+/// The links for one session at the provider's page.
+pub fn managed_at(base: &str, supported: &[String], device_id: &str) -> ManagedAt {
+    ManagedAt::Link {
+        sign_out: account_url(base, end_action(supported), Some(device_id)),
+        view: account_url(base, session_action(supported), Some(device_id)),
+    }
 }
 
 /// The action for the list of all sessions.
@@ -102,6 +117,24 @@ mod tests {
         assert_eq!(session_action(&s(&["org.matrix.session_view", "session_view"])), "org.matrix.session_view");
         assert_eq!(session_action(&s(&["session_view"])), "session_view");
         assert_eq!(session_action(&[]), "org.matrix.device_view");
+    }
+
+    #[test]
+    fn signing_out_links_to_device_delete_or_session_end() {
+        assert_eq!(end_action(&s(&["org.matrix.session_end", "org.matrix.device_delete"])), "org.matrix.device_delete");
+        assert_eq!(end_action(&s(&["org.matrix.session_end"])), "org.matrix.session_end");
+        assert_eq!(end_action(&[]), "org.matrix.device_delete");
+        assert_eq!(
+            managed_at(
+                "https://auth.example.org/account/",
+                &s(&["org.matrix.session_end", "org.matrix.session_view"]),
+                "AB"
+            ),
+            ManagedAt::Link {
+                sign_out: "https://auth.example.org/account/?action=org.matrix.session_end&device_id=AB".into(),
+                view: "https://auth.example.org/account/?action=org.matrix.session_view&device_id=AB".into(),
+            }
+        );
     }
 
     #[test]

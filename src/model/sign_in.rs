@@ -2,6 +2,7 @@
 
 use crate::api::ApiError;
 use crate::api::auth::DiscoveryError;
+use crate::model::oauth::OAuthProblem;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SignInProblem {
@@ -26,4 +27,11 @@ pub enum SignInProblem {
     /// A token this browser did not ask for (never redeemed).
     SsoNotStarted,
     PopupBlocked,
+    /// OAuth 2.0: the authorization page said no, the answer was not this
+    /// tab's, or the server refused to register this page.
+    OAuth(OAuthProblem),
+    /// OAuth 2.0: registering, exchanging the code or `/whoami` failed.
+    OAuthRequest(ApiError),
+    /// The browser could not make the random numbers or hash PKCE needs.
+    OAuthCrypto(String),
 }

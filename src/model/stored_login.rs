@@ -20,6 +20,10 @@ pub struct StoredLogin {
     /// How long access tokens last on this server, to refresh in time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_lifetime_ms: Option<u64>,
+    /// Set for a login made with OAuth 2.0 (refresh and sign-out go to the
+    /// authorization server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<crate::api::oauth::OAuthGrant>,
 }
 
 /// Tokens stay out of logs and panic messages.
@@ -33,6 +37,7 @@ impl std::fmt::Debug for StoredLogin {
             .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
             .field("expires_at_ms", &self.expires_at_ms)
             .field("token_lifetime_ms", &self.token_lifetime_ms)
+            .field("oauth", &self.oauth)
             .finish()
     }
 }
@@ -64,6 +69,11 @@ impl StoredLogin {
         if self.refresh_token.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err(StoredLoginError::Invalid("refresh token"));
         }
+        if let Some(grant) = &self.oauth
+            && (grant.client_id.trim().is_empty() || !crate::model::links::is_safe_page_url(&grant.token_endpoint))
+        {
+            return Err(StoredLoginError::Invalid("OAuth client"));
+        }
         Ok(())
     }
 }
@@ -88,6 +98,7 @@ mod tests {
             refresh_token: Some("syr_y".into()),
             expires_at_ms: Some(1_000),
             token_lifetime_ms: Some(300_000),
+            oauth: None,
         }
     }
 
@@ -102,6 +113,21 @@ mod tests {
         let raw = r#"{"homeserver":"https://m.org","user_id":"@a:m.org","device_id":"D","access_token":"t"}"#;
         let parsed = parse_stored_login(raw).unwrap();
         assert_eq!(parsed.refresh_token, None);
+    }
+
+    #[test]
+    fn oauth_logins_round_trip_and_need_a_safe_token_endpoint() {
+        let mut oauth = login();
+        oauth.oauth = Some(crate::api::oauth::OAuthGrant {
+            issuer: "https://auth.example.org/".into(),
+            client_id: "01JCLIENT".into(),
+            token_endpoint: "https://auth.example.org/oauth2/token".into(),
+            revocation_endpoint: None,
+        });
+        let raw = serde_json::to_string(&oauth).unwrap();
+        assert_eq!(parse_stored_login(&raw), Ok(oauth.clone()));
+        oauth.oauth.as_mut().unwrap().token_endpoint = "javascript:alert(1)".into();
+        assert_eq!(oauth.validate(), Err(StoredLoginError::Invalid("OAuth client")));
     }
 
     #[test]

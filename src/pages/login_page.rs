@@ -3,6 +3,7 @@
 //! (actions). Every failure is shown in one alert; what was typed stays.
 
 mod methods;
+mod oauth;
 
 use leptos::prelude::*;
 use stylers::style_sheet;
@@ -11,13 +12,15 @@ use crate::api::auth::{login_with_password, login_with_token};
 use crate::api::{ApiError, Homeserver};
 use crate::components::login_form::LoginForm;
 use crate::components::sso_buttons::SsoButtons;
-use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
+use crate::contexts::{ConfigCtx, LoginCtx, SignInReturn, SignInReturnCtx};
 use crate::model::homeserver::server_of_user_id;
+use crate::model::oauth::{Callback as OAuthCallback, OAuthProblem};
 use crate::model::sign_in::SignInProblem;
 use crate::web::i18n::{self, t, t_with};
 use crate::web::login::Notice;
+use crate::web::oauth::{self as web_oauth, OAuthReturn, PendingSignIn};
 use crate::web::sso::{self, SsoReturn};
-use methods::{ServerFound, check_server, session_name, sso_choices};
+use methods::{ServerFound, check_server, oauth_label, session_name, sso_choices};
 
 /// What went wrong, in the page's language.
 fn problem_text(problem: &SignInProblem) -> String {
@@ -39,6 +42,20 @@ fn problem_text(problem: &SignInProblem) -> String {
         SignInProblem::SsoUnfinished => t("login.error.sso_unfinished"),
         SignInProblem::SsoNotStarted => t("login.error.sso_not_started"),
         SignInProblem::PopupBlocked => t("login.error.popup_blocked"),
+        SignInProblem::OAuth(OAuthProblem::Denied) => t("login.error.oauth_denied"),
+        SignInProblem::OAuth(OAuthProblem::Refused { error, description }) => {
+            t_with("login.error.oauth_refused", &[("reason", description.as_deref().unwrap_or(error))])
+        }
+        SignInProblem::OAuth(OAuthProblem::StateMismatch) => t("login.error.oauth_state"),
+        SignInProblem::OAuth(OAuthProblem::RegistrationRefused { description }) => t_with(
+            "login.error.oauth_registration",
+            &[("reason", description.as_deref().unwrap_or_default()), ("url", &web_oauth::page_address())],
+        ),
+        SignInProblem::OAuthRequest(ApiError::Matrix { errcode, .. }) if errcode == "invalid_grant" => {
+            t("login.error.oauth_expired")
+        }
+        SignInProblem::OAuthRequest(err) => t_with("login.error.oauth_failed", &[("reason", &i18n::api_error(err))]),
+        SignInProblem::OAuthCrypto(reason) => t_with("login.error.oauth_crypto", &[("reason", reason)]),
     }
 }
 
@@ -161,24 +178,74 @@ pub fn LoginPage() -> impl IntoView {
             answer
         }
     });
-    let is_busy = Signal::derive(move || sign_in.pending().get() || redeem.pending().get());
+    // OAuth 2.0: leaving for the authorization page (in a popup opened by
+    // the click when framed), and the code exchange when it sends us back.
+    let oauth_popup = StoredValue::new_local(None::<web_sys::Window>);
+    let brand = config.brand.clone();
+    let oauth_start = Action::new_local(move |_: &()| {
+        let brand = brand.clone();
+        let popup = oauth_popup.try_update_value(Option::take).flatten();
+        async move {
+            let answer: Result<(), SignInProblem> = async {
+                let found: ServerFound = server_for(homeserver_input.get_untracked()).await?;
+                let Some(server) = &found.oauth else { return Ok(()) };
+                web_oauth::start(server, &found.homeserver, &brand, popup.clone()).await.map_err(oauth::start_problem)
+            }
+            .await;
+            if let Err(p) = &answer {
+                web_oauth::close_popup(popup);
+                problem.try_set(Some(p.clone()));
+            }
+            answer
+        }
+    });
+    let oauth_finish = Action::new_local(move |(callback, pending): &(OAuthCallback, PendingSignIn)| {
+        let (callback, pending) = (callback.clone(), pending.clone());
+        async move {
+            let answer = oauth::finish(callback, pending).await;
+            match answer {
+                Ok(done) => {
+                    login.sign_in_oauth(&done.homeserver, done.account, done.tokens, done.grant);
+                    Ok(())
+                }
+                Err(p) => {
+                    problem.try_set(Some(p.clone()));
+                    Err(p)
+                }
+            }
+        }
+    });
+    let is_busy = Signal::derive(move || {
+        sign_in.pending().get() || redeem.pending().get() || oauth_start.pending().get() || oauth_finish.pending().get()
+    });
 
-    // Coming back from the identity provider?
-    match SsoReturnCtx::take() {
-        Some(SsoReturn::Token { token, homeserver }) => {
+    // Coming back from the identity provider or the authorization page?
+    match SignInReturnCtx::take() {
+        Some(SignInReturn::Sso(SsoReturn::Token { token, homeserver })) => {
             redeem.dispatch_local((token, homeserver));
         }
-        Some(SsoReturn::Unfinished) => problem.set(Some(SignInProblem::SsoUnfinished)),
-        Some(SsoReturn::Refused) => problem.set(Some(SignInProblem::SsoNotStarted)),
-        Some(SsoReturn::HandedOver) | None => {}
+        Some(SignInReturn::Sso(SsoReturn::Unfinished)) => problem.set(Some(SignInProblem::SsoUnfinished)),
+        Some(SignInReturn::Sso(SsoReturn::Refused)) => problem.set(Some(SignInProblem::SsoNotStarted)),
+        Some(SignInReturn::OAuth(OAuthReturn::Callback(callback, pending))) => {
+            homeserver_input.set(pending.homeserver.clone());
+            oauth_finish.dispatch_local((callback, *pending));
+        }
+        Some(SignInReturn::OAuth(OAuthReturn::Refused)) => {
+            problem.set(Some(SignInProblem::OAuth(OAuthProblem::StateMismatch)));
+        }
+        Some(SignInReturn::Sso(SsoReturn::HandedOver) | SignInReturn::OAuth(OAuthReturn::HandedOver)) | None => {}
     }
-    // A framed page signs in through a popup, which hands the token over.
+    // A framed page signs in through a popup, which hands the token (or
+    // the OAuth callback) over.
     if sso::is_framed() {
         let handle = window_event_listener(leptos::ev::message, move |ev: web_sys::MessageEvent| {
             if let Some(token) = sso::token_from_popup(&ev) {
                 let homeserver = found.get_untracked().map(|f| f.homeserver.base_url().to_string());
                 problem.set(None);
                 redeem.dispatch_local((token, homeserver));
+            } else if let Some((callback, pending)) = web_oauth::callback_from_popup(&ev) {
+                problem.set(None);
+                oauth_finish.dispatch_local((callback, pending));
             }
         });
         on_cleanup(move || handle.remove());
@@ -211,6 +278,23 @@ pub fn LoginPage() -> impl IntoView {
         problem.set(None);
         sign_in.dispatch_local((homeserver_input.get_untracked(), user, pass));
     });
+    let on_oauth = Callback::new(move |_| {
+        if is_busy.get_untracked() {
+            return;
+        }
+        problem.set(None);
+        if sso::is_framed() {
+            // Opened now, while the click is handled, or the browser blocks it.
+            match web_oauth::open_popup() {
+                Some(popup) => oauth_popup.set_value(Some(popup)),
+                None => {
+                    problem.set(Some(SignInProblem::PopupBlocked));
+                    return;
+                }
+            }
+        }
+        oauth_start.dispatch_local(());
+    });
     let on_sso = Callback::new(move |idp: Option<String>| {
         let Some(f) = found.get_untracked() else { return };
         problem.set(None);
@@ -232,6 +316,7 @@ pub fn LoginPage() -> impl IntoView {
     // Until the server has answered, offer the password form.
     let offers_password = Signal::derive(move || found.with(|f| f.as_ref().is_none_or(|f| f.flows.offers_password())));
     let sso_offered = Memo::new(move |_| found.with(|f| f.as_ref().map(sso_choices).unwrap_or_default()));
+    let oauth_offered = Signal::derive(move || found.with(|f| f.as_ref()?.oauth.as_ref().map(oauth_label)));
     let shown_problem =
         Signal::derive(move || problem.get().or_else(|| lookup_problem.get()).map(|p| problem_text(&p)));
     let portal = config.portal.clone();
@@ -260,6 +345,8 @@ pub fn LoginPage() -> impl IntoView {
                     problem=shown_problem
                     is_busy=is_busy
                     on_submit=on_submit
+                    oauth_label=oauth_offered
+                    on_oauth=on_oauth
                 />
                 <Show when=move || sso_offered.with(|c| !c.is_empty())>
                     <Show when=move || offers_password.get()>

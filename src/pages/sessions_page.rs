@@ -28,7 +28,7 @@ use crate::components::sign_out_dialog::SignOutDialog;
 use crate::components::this_browser::ThisBrowser;
 use crate::components::unlock_dialog::{UnlockDialog, UnlockWith};
 use crate::components::verification_request::VerificationRequest;
-use crate::contexts::{ConfigCtx, LoginCtx, SsoReturnCtx};
+use crate::contexts::{ConfigCtx, LoginCtx, SignInReturnCtx};
 use crate::model::account_management::{AccountPage, account_url, list_action};
 use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
 use crate::model::sessions::selected_in;
@@ -36,7 +36,6 @@ use crate::model::trust::IdentityCheck;
 use crate::model::verifier_messages::UnlockInput;
 use crate::web::browser;
 use crate::web::i18n::{self, t, t_count, t_with};
-use crate::web::sso::SsoReturn;
 use client_info::ClientInfoSetting;
 use data::{Part, SessionsData};
 use live::LiveProblem;
@@ -81,7 +80,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let own_id = client.device_id().to_string();
     let user_id = client.user_id().to_string();
     // A sign-in link opened while already signed in is never redeemed.
-    let ignored_sign_in_link = matches!(SsoReturnCtx::take(), Some(SsoReturn::Token { .. } | SsoReturn::Refused));
+    let ignored_sign_in_link = SignInReturnCtx::take().is_some_and(|r| r.is_sign_in());
 
     // -- data --
     let data = SessionsData::new(client);

@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::ApiError;
 use crate::api::client::{Account, ClientEvent, LockedJob, RefreshCoordinator, SignedOutReason, Tokens};
+use crate::api::oauth::OAuthGrant;
 use crate::api::types::LoginResponse;
 use crate::api::{Homeserver, MatrixClient};
 use crate::model::homeserver::lock_allows;
@@ -135,6 +136,7 @@ impl LoginCtx {
             browser::now_ms,
             move |event| ctx.on_client_event(event),
             Some(coordinator),
+            stored.oauth.clone(),
         );
         self.active.set(Some(ActiveLogin { client }));
     }
@@ -152,6 +154,7 @@ impl LoginCtx {
                     refresh_token: tokens.refresh_token,
                     expires_at_ms: tokens.expires_at_ms,
                     token_lifetime_ms: tokens.lifetime_ms,
+                    oauth: client.oauth().cloned(),
                 });
             }
             ClientEvent::SignedOut(reason) => {
@@ -181,14 +184,24 @@ impl LoginCtx {
     /// Keeps a fresh login (after `POST /login`) and persists it.
     pub fn sign_in(&self, homeserver: &Homeserver, answer: LoginResponse) {
         let tokens = Tokens::issued(answer.access_token, answer.refresh_token, answer.expires_in_ms, browser::now_ms());
+        self.keep(homeserver, Account { user_id: answer.user_id, device_id: answer.device_id }, tokens, None);
+    }
+
+    /// Keeps a fresh OAuth 2.0 login (after the code exchange and `/whoami`).
+    pub fn sign_in_oauth(&self, homeserver: &Homeserver, account: Account, tokens: Tokens, grant: OAuthGrant) {
+        self.keep(homeserver, account, tokens, Some(grant));
+    }
+
+    fn keep(&self, homeserver: &Homeserver, account: Account, tokens: Tokens, oauth: Option<OAuthGrant>) {
         let stored = StoredLogin {
             homeserver: homeserver.base_url().to_string(),
-            user_id: answer.user_id,
-            device_id: answer.device_id,
+            user_id: account.user_id,
+            device_id: account.device_id,
             access_token: tokens.access_token,
             refresh_token: tokens.refresh_token,
             expires_at_ms: tokens.expires_at_ms,
             token_lifetime_ms: tokens.lifetime_ms,
+            oauth,
         };
         save(&stored);
         storage::set(&storage::last_homeserver_key(), &stored.homeserver);

@@ -5,6 +5,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::http;
 use crate::app::App;
+use crate::contexts::SignInReturn;
 use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
 use crate::web::i18n;
 
@@ -93,8 +94,14 @@ pub fn start() {
     install_panic_screen();
     // Leptos sets up its own executor when mounting; until then, use the
     // browser's microtask queue directly.
-    // Before anything else: a sign-in token must not stay in the address.
+    // Before anything else: a sign-in token or code must not stay in the
+    // address.
+    let oauth_return = crate::web::oauth::take_return();
     let sso_return = crate::web::sso::take_return();
+    let sign_in_return = match (oauth_return, sso_return) {
+        (Some(oauth), _) => Some(SignInReturn::OAuth(oauth)),
+        (None, sso) => sso.map(SignInReturn::Sso),
+    };
     // Keys of earlier versions move under this deployment's namespace.
     crate::web::storage::migrate();
     // The browser's language until config.json may choose another.
@@ -105,7 +112,7 @@ pub fn start() {
                 i18n::init(config.language.as_deref());
                 apply_theme(&config);
                 crate::web::embed::init(config.embed_parent_origin.clone());
-                leptos::mount::mount_to_body(move || view! { <App config=config sso_return=sso_return/> })
+                leptos::mount::mount_to_body(move || view! { <App config=config sign_in_return=sign_in_return/> })
             }
             Err(error) => leptos::mount::mount_to_body(move || view! { <ConfigErrorPage error=error/> }),
         }

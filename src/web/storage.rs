@@ -101,6 +101,13 @@ pub fn device_keys_key() -> String {
     format!("{}login:device-keys:v1", prefix())
 }
 
+/// The client id an OAuth 2.0 authorization server gave this page's
+/// address (a fallback when registration can't be repeated); belongs to
+/// neither a login nor an account.
+pub fn oauth_client_key(issuer: &str, page: &str) -> String {
+    format!("{}oauth-client:v1:{issuer} {page}", prefix())
+}
+
 /// The name of the Web Lock under which one tab at a time refreshes tokens.
 pub fn refresh_lock_name() -> String {
     format!("{}refresh", prefix())
@@ -111,6 +118,11 @@ pub fn refresh_lock_name() -> String {
 /// A single sign-on that left for the identity provider (`web::sso`).
 pub fn sso_pending_key() -> String {
     format!("{}sso-pending:v1", prefix())
+}
+
+/// An OAuth 2.0 sign-in that left for the authorization page (`web::oauth`).
+pub fn oauth_pending_key() -> String {
+    format!("{}oauth-pending:v1", prefix())
 }
 
 // ---- the login's and the account's keys ----

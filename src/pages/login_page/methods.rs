@@ -2,9 +2,10 @@
 //! password: where it is, and which sign-in methods it offers.
 
 use crate::api::Homeserver;
-use crate::api::auth::{get_login_flows, resolve_homeserver};
+use crate::api::auth::{get_auth_metadata, get_login_flows, resolve_homeserver};
 use crate::api::types::{LoginFlows, mxc_to_http};
 use crate::components::sso_buttons::SsoChoice;
+use crate::model::oauth::{OAuthServer, oauth_server};
 use crate::model::sign_in::SignInProblem;
 use crate::model::user_agent::browser_and_os;
 use crate::web::browser;
@@ -14,16 +15,32 @@ use crate::web::i18n::{t, t_with};
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerFound {
     pub homeserver: Homeserver,
+    /// The legacy `/login` methods (none on a server that only speaks
+    /// OAuth 2.0, e.g. Synapse with MAS and no compatibility layer).
     pub flows: LoginFlows,
+    /// OAuth 2.0 sign-in, preferred when the server offers it.
+    pub oauth: Option<OAuthServer>,
 }
 
-/// Resolves the address and asks which sign-in methods it offers.
+/// Resolves the address and asks which sign-in methods it offers: the
+/// legacy `/login` methods and the OAuth 2.0 metadata, at the same time.
 pub async fn check_server(input: &str) -> Result<ServerFound, SignInProblem> {
     let (homeserver, _versions) = resolve_homeserver(input).await.map_err(SignInProblem::Discovery)?;
-    let flows = get_login_flows(&homeserver)
-        .await
-        .map_err(|error| SignInProblem::Flows { url: homeserver.base_url().to_string(), error })?;
-    Ok(ServerFound { homeserver, flows })
+    let (flows, metadata) = futures::future::join(get_login_flows(&homeserver), get_auth_metadata(&homeserver)).await;
+    let oauth = metadata.ok().flatten().as_ref().and_then(oauth_server);
+    let flows = match (flows, &oauth) {
+        (Ok(flows), _) => flows,
+        // No legacy login beside OAuth: that is fine.
+        (Err(_), Some(_)) => LoginFlows::default(),
+        (Err(error), None) => return Err(SignInProblem::Flows { url: homeserver.base_url().to_string(), error }),
+    };
+    Ok(ServerFound { homeserver, flows, oauth })
+}
+
+/// The label of the OAuth 2.0 choice: where the user will sign in.
+pub fn oauth_label(server: &OAuthServer) -> String {
+    let host = web_sys::Url::new(&server.issuer).map(|u| u.host()).unwrap_or_else(|_| server.issuer.clone());
+    t_with("login.oauth.continue", &[("host", &host)])
 }
 
 /// The new session's name: "<brand> (Firefox on Linux)", in the page's

@@ -13,7 +13,7 @@ use crate::api::types::AccountDataEvent;
 use crate::api::{account_data, devices, push};
 use crate::components::device_details::RowActions;
 use crate::components::verify_panel::VerifyActions;
-use crate::model::account_management::{AccountPage, ManagedAt, account_url, session_action};
+use crate::model::account_management::{AccountPage, ManagedAt, managed_at};
 use crate::model::edits::{PushFailure, push_status, rename_status};
 use crate::model::push::PushTarget;
 use crate::model::sessions::SessionRow;
@@ -136,9 +136,7 @@ pub fn row_actions(ctx: RowContext, id: String) -> RowActions {
             }
             match data.account_page() {
                 None => ManagedAt::Here,
-                Some(AccountPage::Page { base, actions }) => {
-                    ManagedAt::Link(account_url(&base, session_action(&actions), Some(&id.get_value())))
-                }
+                Some(AccountPage::Page { base, actions }) => managed_at(&base, &actions, &id.get_value()),
                 Some(AccountPage::Unavailable) => ManagedAt::Unavailable,
             }
         }),
