@@ -894,6 +894,48 @@ async fn the_login_form_reports_the_homeserver_and_the_submission() {
 }
 
 #[wasm_bindgen_test]
+async fn the_login_form_offers_oauth_first_and_reports_it() {
+    let oauths = Calls::<()>::default();
+    let on_oauth = oauths.callback();
+    let offers_password = RwSignal::new(true);
+    let label = RwSignal::new(None::<String>);
+    let m = Mounted::new(move || {
+        view! {
+            <LoginForm
+                locked=None
+                homeserver=RwSignal::new("https://matrix.example.org".to_string())
+                homeserver_hint=""
+                on_homeserver_change=Callback::new(|_| {})
+                offers_password=offers_password
+                username=RwSignal::new(String::new())
+                password=RwSignal::new(String::new())
+                problem=Signal::derive(|| None::<String>)
+                is_busy=false
+                on_submit=Callback::new(|_| {})
+                oauth_label=label
+                on_oauth=on_oauth
+            />
+        }
+    });
+    assert!(!m.has_testid("login-oauth"));
+    label.set(Some("Continue at auth.example.org".into()));
+    settle().await;
+    let choice = m.testid("login-oauth");
+    assert_eq!(choice.text_content().as_deref(), Some("Continue at auth.example.org"));
+    assert_eq!(choice.get_attribute("type").as_deref(), Some("button"));
+    // Before the password fields, with a divider between.
+    let fields = m.testid("login-username");
+    assert!(choice.compare_document_position(&fields) & web_sys::Node::DOCUMENT_POSITION_FOLLOWING != 0);
+    assert!(m.text().contains("or sign in with a password"));
+    choice.click();
+    assert_eq!(oauths.count(), 1);
+    offers_password.set(false);
+    settle().await;
+    assert!(!m.text().contains("or sign in with a password"));
+    assert!(!m.has_testid("login-submit"));
+}
+
+#[wasm_bindgen_test]
 fn a_locked_homeserver_has_no_field() {
     let no_problem: Signal<Option<String>> = Signal::stored(None);
     let m = Mounted::new(move || {

@@ -58,6 +58,7 @@ pub fn SignOutDialog(
         SignOutPhase::Password | SignOutPhase::Fallback { .. } => t("uia.title"),
         SignOutPhase::Sso { popup_done: false } => t("uia.sso_title"),
         SignOutPhase::Sso { popup_done: true } => t("uia.sso_confirm_title"),
+        SignOutPhase::OAuth { .. } => t("uia.oauth_title"),
     };
     let text = move || {
         let n = count.get();
@@ -67,15 +68,23 @@ pub fn SignOutDialog(
             SignOutPhase::Sso { popup_done: false } => t_count("uia.sso_text", n, &[]),
             SignOutPhase::Sso { popup_done: true } => t_count("uia.sso_confirm_text", n, &[]),
             SignOutPhase::Fallback { .. } => t("uia.fallback_text"),
+            SignOutPhase::OAuth { opened: false, .. } => t("uia.oauth_text"),
+            SignOutPhase::OAuth { opened: true, .. } => t_count("uia.oauth_confirm_text", n, &[]),
         }
     };
     let primary_label = move || match phase.get() {
         SignOutPhase::Password => t("uia.continue"),
         SignOutPhase::Sso { popup_done: false } => t("uia.sso_button"),
         SignOutPhase::Fallback { .. } => t("uia.fallback_button"),
+        SignOutPhase::OAuth { opened: false, .. } => t("uia.oauth_button"),
         _ => t("sign_out.confirm"),
     };
-    let is_danger = move || matches!(phase.get(), SignOutPhase::Confirm | SignOutPhase::Sso { popup_done: true });
+    let is_danger = move || {
+        matches!(
+            phase.get(),
+            SignOutPhase::Confirm | SignOutPhase::Sso { popup_done: true } | SignOutPhase::OAuth { opened: true, .. }
+        )
+    };
     let primary_disabled =
         move || is_pending.get() || (phase.get() == SignOutPhase::Password && password.with(String::is_empty));
 

@@ -25,6 +25,12 @@ pub enum SignOutPhase {
     Fallback {
         stage: String,
     },
+    /// Approve at the account provider's page (`m.oauth`); `opened` once
+    /// the page was opened, so the main button continues.
+    OAuth {
+        url: String,
+        opened: bool,
+    },
 }
 
 /// Why a sign-out did not go through; turned into text by the view.
@@ -134,6 +140,15 @@ impl SignOut {
         }
     }
 
+    /// The account page of an `m.oauth` stage, to open; from then on the
+    /// main button continues.
+    pub fn open_account_page(&mut self) -> Option<String> {
+        let SignOutPhase::OAuth { url, opened } = &mut self.phase else { return None };
+        *opened = true;
+        self.problem = None;
+        Some(url.clone())
+    }
+
     /// After the popup: the session alone, which the server now knows as
     /// authenticated.
     pub fn after_popup(&mut self) -> Next {
@@ -175,6 +190,11 @@ impl SignOut {
                 }
             }
             Some(UiaStep::Fallback { stage }) => self.phase = SignOutPhase::Fallback { stage },
+            // Asked again (not approved yet): the page stays opened.
+            Some(UiaStep::OAuth { url }) => {
+                let opened = matches!(&self.phase, SignOutPhase::OAuth { url: u, opened: true } if *u == url);
+                self.phase = SignOutPhase::OAuth { url, opened };
+            }
             Some(UiaStep::Dummy) => return Next::Submit(Some(uia::dummy_auth(&self.uia))),
             None => self.problem = Some(SignOutProblem::Unsupported),
         }
@@ -205,6 +225,28 @@ mod tests {
         let mut flow = SignOut::default();
         assert!(flow.start(ids(&["A", "B"])));
         flow
+    }
+
+    #[test]
+    fn an_oauth_stage_opens_the_account_page_then_continues_with_the_session() {
+        let mut flow = SignOut::default();
+        flow.start(ids(&["A"]));
+        flow.confirm();
+        let mut state = UiaState {
+            session: Some("S".into()),
+            flows: vec![vec![uia::OAUTH.to_string()]],
+            params: json!({ "m.oauth": { "url": "https://auth.example.org/approve" } }),
+            ..Default::default()
+        };
+        flow.on_answer(Err(ApiError::AuthRequired(Box::new(state.clone()))));
+        assert_eq!(flow.phase, SignOutPhase::OAuth { url: "https://auth.example.org/approve".into(), opened: false });
+        assert_eq!(flow.open_account_page().as_deref(), Some("https://auth.example.org/approve"));
+        assert_eq!(flow.after_popup(), Next::Submit(Some(json!({ "session": "S" }))));
+        // Not approved yet: asked again, the page counts as opened still.
+        state.params = serde_json::Value::Null;
+        flow.on_answer(Err(ApiError::AuthRequired(Box::new(state))));
+        assert_eq!(flow.phase, SignOutPhase::OAuth { url: "https://auth.example.org/approve".into(), opened: true });
+        assert_eq!(flow.on_answer(Ok(())), Next::Finished(ids(&["A"])));
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub const PASSWORD: &str = "m.login.password";
 pub const SSO: &str = "m.login.sso";
 pub const SSO_UNSTABLE: &str = "org.matrix.login.sso";
 pub const DUMMY: &str = "m.login.dummy";
+/// Approval at the account provider's page (spec v1.17, MSC4312).
+pub const OAUTH: &str = "m.oauth";
 
 /// What the user has to do for the next stage.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,12 +22,21 @@ pub enum UiaStep {
     Sso { stage: String },
     /// A stage this app has no form for: the server's fallback page.
     Fallback { stage: String },
+    /// Approve at the account provider's page (`params["m.oauth"].url`),
+    /// then continue here.
+    OAuth { url: String },
     /// Nothing for the user to do (`m.login.dummy`).
     Dummy,
 }
 
 fn has_own_form(stage: &str) -> bool {
-    matches!(stage, PASSWORD | SSO | SSO_UNSTABLE | DUMMY)
+    matches!(stage, PASSWORD | SSO | SSO_UNSTABLE | DUMMY | OAUTH)
+}
+
+/// The page an `m.oauth` stage names, when it is a safe web page.
+fn oauth_url(state: &UiaState) -> Option<String> {
+    let url = state.params.get(OAUTH)?.get("url")?.as_str()?;
+    crate::model::links::is_safe_page_url(url).then(|| url.to_string())
 }
 
 /// Picks the flow with the fewest stages, each stage without a form here
@@ -47,6 +58,10 @@ pub fn next_step(state: &UiaState) -> Option<UiaStep> {
         PASSWORD => UiaStep::Password,
         SSO | SSO_UNSTABLE => UiaStep::Sso { stage: stage.clone() },
         DUMMY => UiaStep::Dummy,
+        OAUTH => match oauth_url(state) {
+            Some(url) => UiaStep::OAuth { url },
+            None => UiaStep::Fallback { stage: OAUTH.to_string() },
+        },
         other => UiaStep::Fallback { stage: other.to_string() },
     })
 }
@@ -114,6 +129,24 @@ mod tests {
             completed: completed.iter().map(|s| s.to_string()).collect(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn an_oauth_stage_opens_the_page_it_names_when_that_is_safe() {
+        let mut s = state(&[&[OAUTH]], &[]);
+        s.params = serde_json::json!({ "m.oauth": { "url": "https://auth.example.org/account?action=org.matrix.cross_signing_reset" } });
+        assert_eq!(
+            next_step(&s),
+            Some(UiaStep::OAuth {
+                url: "https://auth.example.org/account?action=org.matrix.cross_signing_reset".into()
+            })
+        );
+        s.params = serde_json::json!({ "m.oauth": { "url": "javascript:alert(1)" } });
+        assert_eq!(next_step(&s), Some(UiaStep::Fallback { stage: OAUTH.into() }));
+        // Preferred over a stage that needs a fallback page.
+        let mut both = state(&[&["org.example.other"], &[OAUTH]], &[]);
+        both.params = serde_json::json!({ "m.oauth": { "url": "https://auth.example.org/a" } });
+        assert!(matches!(next_step(&both), Some(UiaStep::OAuth { .. })));
     }
 
     #[test]

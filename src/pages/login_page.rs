@@ -227,7 +227,9 @@ pub fn LoginPage() -> impl IntoView {
         Some(SignInReturn::Sso(SsoReturn::Unfinished)) => problem.set(Some(SignInProblem::SsoUnfinished)),
         Some(SignInReturn::Sso(SsoReturn::Refused)) => problem.set(Some(SignInProblem::SsoNotStarted)),
         Some(SignInReturn::OAuth(OAuthReturn::Callback(callback, pending))) => {
+            // Looked up again, so a failed sign-in offers its choices again.
             homeserver_input.set(pending.homeserver.clone());
+            checked.set(pending.homeserver.clone());
             oauth_finish.dispatch_local((callback, *pending));
         }
         Some(SignInReturn::OAuth(OAuthReturn::Refused)) => {

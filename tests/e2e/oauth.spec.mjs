@@ -15,6 +15,7 @@ import { oauthDevice } from "../support/oauth-device.mjs";
 import { createPusher } from "../support/seed.mjs";
 import { portalPage, startStaticServer } from "../support/static-server.mjs";
 import { RUN_DIR } from "../support/global-setup.mjs";
+import { expectNoAxeViolations } from "./a11y.mjs";
 
 const SECRET = crypto.randomBytes(24).toString("hex");
 const SCREENS = path.join(ROOT, ".test-run", "screens");
@@ -316,4 +317,66 @@ test("inside a portal's frame, the OAuth sign-in runs in a popup", async ({ page
     await app.close();
     await portal.close();
   }
+});
+
+test("the OAuth choice is keyboard-operable, axe-clean in both themes and says its errors in German", async ({
+  browser,
+  env,
+}) => {
+  const user = await newUser("keys");
+  for (const [locale, colorScheme] of [
+    ["en-US", "light"],
+    ["de-DE", "dark"],
+  ]) {
+    const context = await browser.newContext({ locale, colorScheme });
+    const page = await context.newPage();
+    await page.goto(env.appUrl);
+    const field = page.getByTestId("login-homeserver");
+    await field.fill(hs.base);
+    // Leaving the field looks the server up; the OAuth choice comes next in
+    // the tab order.
+    await page.keyboard.press("Tab");
+    const choice = page.getByTestId("login-oauth");
+    await expect(choice).toBeVisible();
+    await field.focus();
+    await page.keyboard.press("Tab");
+    await expect(choice).toBeFocused();
+    await expectNoAxeViolations(page, `oauth choice ${locale} ${colorScheme}`);
+    if (locale === "de-DE") {
+      await expect(choice).toHaveText(`Weiter bei ${issuerHost()}`);
+      await page.keyboard.press("Enter");
+      await authorize(page, user, "Deny");
+      await expect(page.getByTestId("login-error")).toHaveText(
+        "Die Anmeldung wurde auf der Anmeldeseite deines Servers nicht erlaubt; du bist nicht angemeldet.",
+      );
+      // Back on the sign-in page with the same server, its choice offered again.
+      await expect(page.getByTestId("login-oauth")).toBeVisible();
+      await expect(page.getByLabel("Passwort")).toHaveCount(0);
+      await expectNoAxeViolations(page, "oauth denied de");
+      await page.screenshot({ path: path.join(SCREENS, "oauth-denied-de-dark.png") });
+    } else {
+      await page.keyboard.press("Enter");
+      await authorize(page, user);
+      await expect(page.getByTestId("current-session-section")).toBeVisible();
+    }
+    await context.close();
+  }
+});
+
+test("a refresh the authorization server refuses signs the page out with a message", async ({ page, env }) => {
+  test.setTimeout(90_000);
+  mas.config.accessTokenTtlSeconds = 30;
+  const user = await newUser();
+  await oauthSignIn(page, env.appUrl, user);
+  const login = await storedLogin(page);
+  // The session ends at the authorization server (as after "sign out" on
+  // MAS's own pages); its refresh token is dead from now on.
+  const revoked = await fetch(`${mas.base}/oauth2/revoke`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token: login.refresh_token, token_type_hint: "refresh_token", client_id: login.oauth.client_id }),
+  });
+  expect(revoked.status).toBe(200);
+  await expect(page.getByTestId("login-notice")).toContainText("You were signed out", { timeout: 45_000 });
+  expect(await page.evaluate((key) => localStorage.getItem(key), keys.login())).toBeNull();
 });

@@ -235,3 +235,37 @@ test("a stage this page has no form for runs on the server's own page", async ({
     await proxy.close();
   }
 });
+
+test("an m.oauth stage opens the account page it names and continues when the user comes back", async ({
+  page,
+  env,
+}) => {
+  const account = await createAccount(env.hsBase, [{ id: "OLD", name: "Old laptop" }, { id: "PHONE", name: "Pixel 8" }]);
+  const proxy = await startApprovalStageProxy(env.hsBase, { ...account, stage: "m.oauth" });
+  try {
+    await signIn(page, { appUrl: env.appUrl, homeserver: proxy.base, ...account });
+    await page.getByTestId("device-toggle-details-OLD").click();
+    await page.getByTestId("device-detail-OLD").getByTestId("device-detail-sign-out-cta").click();
+    await page.getByRole("dialog", { name: "Sign out" }).getByTestId("dialog-primary-button").click();
+    const dialog = page.getByRole("dialog", { name: "Approve at your account page" });
+    await expect(dialog).toContainText("Your account provider asks you to approve this on its own page");
+    const tabPromise = page.context().waitForEvent("page");
+    await dialog.getByRole("button", { name: "Open account page" }).click();
+    const tab = await tabPromise;
+    await expect(tab).toHaveURL(new RegExp(`^${proxy.base}/account/approve\\?session=`));
+    // Continuing before approving asks again; nothing is signed out.
+    await expect(dialog).toContainText("Once you have approved it on your account page, confirm signing out of 1 session here.");
+    await dialog.getByTestId("dialog-primary-button").click();
+    await expect(dialog).toContainText("Once you have approved it on your account page");
+    await expect(page.getByTestId("device-tile-OLD")).toBeVisible();
+    await tab.getByRole("button", { name: "Approve" }).click();
+    await expect(tab.getByRole("status")).toHaveText("You can return to the app.");
+    await tab.close();
+    await dialog.getByTestId("dialog-primary-button").click();
+    await expect(page.getByRole("dialog")).toHaveCount(0);
+    await expect(page.getByTestId("device-tile-OLD")).toHaveCount(0);
+    expect(await serverIds(env, account)).not.toContain("OLD");
+  } finally {
+    await proxy.close();
+  }
+});

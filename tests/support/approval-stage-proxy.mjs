@@ -1,7 +1,11 @@
 // A front for the real Synapse whose `/delete_devices` asks for a
 // user-interactive-auth stage Synapse does not have (`org.example.approval`)
 // and serves that stage's fallback page: the only way to test how the app
-// handles stages it has no form for. Approving on the page completes the
+// handles stages it has no form for. With `stage: "m.oauth"` it asks for the
+// spec's `m.oauth` stage instead (as a server delegating to MAS does for a
+// cross-signing reset), naming an account page where the user approves; that
+// page, like MAS's, tells the app nothing — the app continues when the user
+// comes back. Approving on the page completes the
 // real password stage of the same Synapse session behind the scenes, so the
 // deletion itself is still Synapse's.
 import http from "node:http";
@@ -35,14 +39,17 @@ function forward(target, req, body) {
   });
 }
 
-export async function startApprovalStageProxy(targetBase, { username, password }) {
+export async function startApprovalStageProxy(targetBase, { username, password, stage = APPROVAL_STAGE }) {
   const target = new URL(targetBase);
   const approved = new Set();
   const fallbackPath = `/_matrix/client/v3/auth/${APPROVAL_STAGE}/fallback/web`;
+  const accountPath = "/account/approve";
+  let base;
 
   const askForApproval = (res, session) => {
+    const params = stage === "m.oauth" ? { "m.oauth": { url: `${base}${accountPath}?session=${session}` } } : {};
     res.writeHead(401, { "Content-Type": "application/json", ...CORS });
-    res.end(JSON.stringify({ session, flows: [{ stages: [APPROVAL_STAGE] }], params: {}, completed: [] }));
+    res.end(JSON.stringify({ session, flows: [{ stages: [stage] }], params, completed: [] }));
   };
 
   const server = http.createServer((req, res) => {
@@ -52,7 +59,17 @@ export async function startApprovalStageProxy(targetBase, { username, password }
       const body = Buffer.concat(chunks);
       const url = new URL(req.url, "http://proxy");
       try {
-        if (url.pathname === fallbackPath) {
+        if (stage === "m.oauth" && url.pathname === accountPath) {
+          const session = url.searchParams.get("session") || "";
+          res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+          if (req.method === "POST") {
+            approved.add(session);
+            return res.end(`<!doctype html><title>Approved</title><h1>Approved</h1><p role="status">You can return to the app.</p>`);
+          }
+          return res.end(`<!doctype html><title>Account</title><h1>Approve signing out</h1>
+<form method="post"><button type="submit">Approve</button></form>`);
+        }
+        if (stage === APPROVAL_STAGE && url.pathname === fallbackPath) {
           const session = url.searchParams.get("session") || "";
           res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
           if (req.method === "POST") {
@@ -92,8 +109,9 @@ export async function startApprovalStageProxy(targetBase, { username, password }
     });
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${server.address().port}`;
   return {
-    base: `http://127.0.0.1:${server.address().port}`,
+    base,
     async close() {
       await new Promise((r) => {
         server.close(r);

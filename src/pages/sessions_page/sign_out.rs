@@ -128,6 +128,11 @@ impl SignOutFlow {
                 self.run(next);
             }
             SignOutPhase::Sso { popup_done: false } | SignOutPhase::Fallback { .. } => self.open_popup(),
+            SignOutPhase::OAuth { opened: false, .. } => self.open_account_page(),
+            SignOutPhase::OAuth { opened: true, .. } => {
+                let next = self.state.try_update(SignOut::after_popup).unwrap_or(Next::Nothing);
+                self.run(next);
+            }
             SignOutPhase::Closed => {}
         }
     }
@@ -147,6 +152,22 @@ impl SignOutFlow {
                     callback.run(ids);
                 }
             }
+        }
+    }
+
+    /// Opens the account provider's page of an `m.oauth` stage in a new
+    /// tab; the user approves there and continues here (the spec gives that
+    /// page no way to tell this one).
+    fn open_account_page(&self) {
+        let Some(url) = self.state.try_update(SignOut::open_account_page).flatten() else { return };
+        let opened = web_sys::window().and_then(|w| w.open_with_url_and_target(&url, "_blank").ok()).flatten();
+        if opened.is_none() {
+            self.state.update(|s| {
+                s.problem = Some(SignOutProblem::PopupBlocked);
+                if let SignOutPhase::OAuth { opened, .. } = &mut s.phase {
+                    *opened = false;
+                }
+            });
         }
     }
 
