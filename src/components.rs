@@ -20,6 +20,7 @@ pub mod security_recommendations;
 pub mod selection_bar;
 pub mod session_filter;
 pub mod session_list;
+pub mod session_search;
 pub mod sign_out_dialog;
 pub mod spinner;
 pub mod sso_buttons;

@@ -12,6 +12,7 @@ use crate::components::options_menu::{MenuItem, OptionsMenu};
 use crate::components::selection_bar::SelectionBar;
 use crate::components::session_filter::{FilterCard, NoSessions};
 use crate::components::session_list::SessionList;
+use crate::components::session_search::NoMatches;
 use crate::model::filters::SessionFilter;
 use crate::model::sessions::SessionRow;
 use crate::web::i18n::{t, t_count};
@@ -50,8 +51,16 @@ pub fn OtherSessions(
     #[prop(into)]
     account_sessions_url: Signal<Option<String>>,
     inactive_days: u32,
+    /// The search field, sort and export (`SessionSearch`), above the list.
+    #[prop(optional, into)]
+    toolbar: Option<ViewFn>,
+    /// The search text: an empty list then says "No sessions match".
+    #[prop(optional, into)]
+    query: Signal<String>,
+    #[prop(optional)] on_clear_search: Option<Callback<()>>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/other_sessions.css");
+    let searching = Signal::derive(move || query.with(|q| !q.trim().is_empty()));
     let menu_items = Signal::derive(move || {
         let n = total_count.get();
         vec![MenuItem::danger(t_count("other.sign_out_all", n, &[]), "other-sessions-sign-out-all", on_sign_out_all)]
@@ -86,6 +95,7 @@ pub fn OtherSessions(
                     </p>
                 }.into_any(),
             })}
+            {toolbar.map(|t| t.run())}
             <SelectionBar
                 ids=ids
                 selected_ids=selected_ids
@@ -100,8 +110,18 @@ pub fn OtherSessions(
             <Show when=move || ids.with(|i| !i.is_empty())>
                 <FilterCard filter=filter inactive_days=inactive_days/>
             </Show>
-            <Show when=move || ids.with(Vec::is_empty)>
+            <Show when=move || ids.with(Vec::is_empty) && !searching.get()>
                 <NoSessions filter=filter on_filter=on_filter/>
+            </Show>
+            <Show when=move || ids.with(Vec::is_empty) && searching.get()>
+                <NoMatches
+                    query=query
+                    on_clear=Callback::new(move |_| {
+                        if let Some(clear) = on_clear_search {
+                            clear.run(())
+                        }
+                    })
+                />
             </Show>
             <SessionList
                 ids=ids

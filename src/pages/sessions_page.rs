@@ -6,6 +6,7 @@ mod client_info;
 mod data;
 mod live;
 mod retry;
+mod search;
 mod session_row;
 mod sign_out;
 mod verification;
@@ -24,6 +25,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::other_sessions::OtherSessions;
 use crate::components::sas_dialog::SasDialog;
 use crate::components::security_recommendations::SecurityRecommendations;
+use crate::components::session_search::{ExportFormat, SessionSearch};
 use crate::components::sign_out_dialog::SignOutDialog;
 use crate::components::this_browser::ThisBrowser;
 use crate::components::unlock_dialog::{UnlockDialog, UnlockWith};
@@ -40,6 +42,7 @@ use client_info::ClientInfoSetting;
 use data::{Part, SessionsData};
 use live::LiveProblem;
 use retry::AutoRetry;
+use search::{ListSearch, export_sessions};
 use session_row::{Announcer, RowContext, row_actions};
 use sign_out::{CurrentSignOut, SignOutFlow};
 use verification::Verifier;
@@ -126,8 +129,10 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         RwSignal::new(browser::query_param("filter").and_then(|q| SessionFilter::from_query(&q)).unwrap_or_default());
     let expanded_ids = RwSignal::new(HashSet::<String>::new());
     let selected_ids = RwSignal::new(HashSet::<String>::new());
-    let shown_ids =
-        Memo::new(move |_| other_ids.with(|ids| rows.with(|r| filtered_ids(ids, |id| r.get(id), filter.get()))));
+    let search = ListSearch::new(rows);
+    let shown_ids = Memo::new(move |_| {
+        other_ids.with(|ids| rows.with(|r| search.apply(filtered_ids(ids, |id| r.get(id), filter.get()), r)))
+    });
     // Sessions that disappear (signed out anywhere, filtered away) are not
     // part of the selection.
     let selection = Memo::new(move |_| shown_ids.with(|ids| selected_ids.with(|s| selected_in(ids, s))));
@@ -265,6 +270,25 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         is_delegated=is_delegated
                         account_sessions_url=account_sessions_url
                         inactive_days=inactive_days
+                        query=search.query
+                        on_clear_search=Callback::new(move |_| {
+                            search.set_query(String::new());
+                            let _ = browser::focus_element("session-search");
+                        })
+                        toolbar=move || view! {
+                            <SessionSearch
+                                query=search.query
+                                on_query=Callback::new(move |q: String| search.set_query(q))
+                                sort=search.sort
+                                on_sort=Callback::new(move |o| search.set_sort(o))
+                                shown=Signal::derive(move || shown_ids.with(Vec::len))
+                                total=Signal::derive(move || other_ids.with(Vec::len))
+                                on_export=Callback::new(move |f: ExportFormat| {
+                                    let done = shown_ids.with_untracked(|ids| rows.with_untracked(|r| export_sessions(ids, r, f)));
+                                    announcer.say(t(if done { "search.export.done" } else { "search.export.failed" }));
+                                })
+                            />
+                        }
                     />
                 </Show>
                 <ThisBrowser

@@ -114,3 +114,30 @@ pub fn spawn_owned(task: impl std::future::Future<Output = ()> + 'static) {
     let task: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = Box::pin(task);
     leptos::task::spawn_local_scoped_with_cancellation(task);
 }
+
+/// Saves `text` as a file through the browser's download (a Blob URL and a
+/// temporary link): nothing is sent anywhere.
+pub fn download(file_name: &str, mime: &str, text: &str) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return false };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else { return false };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let Some(link) = document.create_element("a").ok().and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return false;
+    };
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.click();
+    // The download has its copy once the click was handled.
+    let _ = web_sys::window().map(|w| {
+        let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        });
+        w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1_000)
+    });
+    true
+}

@@ -67,3 +67,42 @@ pub fn full_date(ts_ms: i64) -> String {
     )
     .unwrap_or_else(|| full_date_english(&browser::local_time(ts_ms)))
 }
+
+/// Text folded for searching: decomposed (`normalize("NFD")`), without
+/// combining marks, lower case — so "Café" is found by "cafe".
+pub fn fold(text: &str) -> String {
+    let decomposed: String = js_sys::JsString::from(text).normalize("NFD").into();
+    decomposed
+        .chars()
+        .filter(|c| !matches!(*c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+thread_local! {
+    static COLLATOR: RefCell<Option<(&'static str, js_sys::Function)>> = const { RefCell::new(None) };
+}
+
+/// Compares two names as the page's language sorts them (`Intl.Collator`,
+/// numbers by value: "Laptop 2" before "Laptop 10").
+pub fn collate(a: &str, b: &str) -> std::cmp::Ordering {
+    let lang = i18n::lang();
+    let compare = COLLATOR.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.as_ref().is_none_or(|(l, _)| *l != lang) {
+            let locales = js_sys::Array::of1(&JsValue::from_str(lang));
+            let collator = js_sys::Intl::Collator::new(&locales, &options(&[("numeric", "true")]));
+            *slot = Some((lang, collator.compare()));
+        }
+        slot.as_ref().map(|(_, f)| f.clone())
+    });
+    let result = compare
+        .and_then(|f| f.call2(&JsValue::NULL, &JsValue::from_str(a), &JsValue::from_str(b)).ok())
+        .and_then(|v| v.as_f64());
+    match result {
+        Some(n) if n < 0.0 => std::cmp::Ordering::Less,
+        Some(n) if n > 0.0 => std::cmp::Ordering::Greater,
+        Some(_) => std::cmp::Ordering::Equal,
+        None => a.cmp(b),
+    }
+}
