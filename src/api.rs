@@ -13,6 +13,7 @@ pub mod keys;
 pub mod oauth;
 pub mod push;
 pub mod to_device;
+pub mod tokens;
 pub mod types;
 
 pub use client::{Homeserver, MatrixClient};
