@@ -4,6 +4,7 @@
 
 pub mod account_notices;
 pub mod button;
+pub mod clean_up_dialog;
 pub mod confirm_dialog;
 pub mod current_session;
 pub mod device_details;
@@ -21,6 +22,7 @@ pub mod selection_bar;
 pub mod session_filter;
 pub mod session_list;
 pub mod session_search;
+pub mod session_watch;
 pub mod sign_out_dialog;
 pub mod spinner;
 pub mod sso_buttons;

@@ -17,6 +17,7 @@ use matrix_sessions::api::ApiError;
 use matrix_sessions::api::types::Device;
 use matrix_sessions::components::account_notices::AccountNotices;
 use matrix_sessions::components::button::{Button, ButtonStyle};
+use matrix_sessions::components::clean_up_dialog::CleanUpDialog;
 use matrix_sessions::components::confirm_dialog::ConfirmDialog;
 use matrix_sessions::components::current_session::CurrentSession;
 use matrix_sessions::components::device_details::{DeviceDetails, RowActions};
@@ -33,6 +34,8 @@ use matrix_sessions::components::security_recommendations::SecurityRecommendatio
 use matrix_sessions::components::selection_bar::SelectionBar;
 use matrix_sessions::components::session_filter::{FilterCard, FilterMenu, NoSessions};
 use matrix_sessions::components::session_list::{PAGE_SIZE, SessionList};
+use matrix_sessions::components::session_search::{ExportFormat, SessionSearch};
+use matrix_sessions::components::session_watch::{NewSessionsNotice, SignedOutSessions};
 use matrix_sessions::components::sign_out_dialog::SignOutDialog;
 use matrix_sessions::components::spinner::Spinner;
 use matrix_sessions::components::sso_buttons::{SsoButtons, SsoChoice};
@@ -47,6 +50,8 @@ use matrix_sessions::model::edits::{PushFailure, PushStatus, RenameStatus};
 use matrix_sessions::model::filters::{Recommendations, SessionFilter};
 use matrix_sessions::model::pin::IdentityPin;
 use matrix_sessions::model::push::{PushTarget, PushToggle};
+use matrix_sessions::model::search::SortOrder;
+use matrix_sessions::model::seen::Gone;
 use matrix_sessions::model::sessions::SessionRow;
 use matrix_sessions::model::sign_out::{SignOutPhase, SignOutProblem};
 use matrix_sessions::model::trust::{CrossSigning, IdentityCheck, Trust};
@@ -350,6 +355,10 @@ async fn a_tile_shows_its_session_and_selects_and_expands() {
     assert_eq!(m.testid("device-metadata-isVerified").text_content().unwrap(), "Unverified");
     assert_eq!(m.testid("device-metadata-lastSeenIp").text_content().unwrap(), "198.51.100.23");
     assert_eq!(m.testid("device-metadata-deviceId").text_content().unwrap(), "PHONE");
+    // "Pixel 8" says nothing of its type: the neutral icon, named so.
+    let icon = m.testid("device-type-icon");
+    assert_eq!(icon.get_attribute("aria-label").as_deref(), Some("Unknown session type"));
+    assert!(!m.has_testid("device-new-badge"));
     let badge = m.testid("device-badge");
     assert_eq!(badge.get_attribute("role").as_deref(), Some("img"));
     assert_eq!(badge.get_attribute("aria-label").as_deref(), Some("Unverified"));
@@ -369,14 +378,19 @@ async fn a_tile_shows_its_session_and_selects_and_expands() {
 
 #[wasm_bindgen_test]
 fn an_inactive_tile_says_so_instead_of_its_activity() {
-    let mut inactive = row("OLD", None, Trust::NoEncryption);
+    let mut inactive = row("OLD", Some("Element Android"), Trust::NoEncryption);
+    inactive.device.display_name = None;
+    inactive.client_info = Some(ClientInfo { name: Some("Element Android".into()), version: None, url: None });
     inactive.is_inactive = true;
+    inactive.is_new = true;
     let m = Mounted::new(move || {
         view! { <DeviceTile row=inactive is_expanded=false on_toggle=Callback::new(|_| ()) toggle_testid="t" inactive_days=90/> }
     });
     // Without a display name the id is the name.
     assert_eq!(m.get("h4").text_content().unwrap(), "OLD");
     assert!(m.testid("device-metadata-inactive").text_content().unwrap().starts_with("Inactive for 90+ days"));
+    assert_eq!(m.testid("device-type-icon").get_attribute("aria-label").as_deref(), Some("Mobile session"));
+    assert_eq!(m.testid("device-new-badge").text_content().as_deref(), Some("New"));
     assert!(!m.has_testid("device-metadata-lastActivity"));
     assert!(!m.has_testid("device-tile-checkbox-OLD"));
 }
@@ -984,6 +998,9 @@ async fn this_browser_shows_the_remembered_identity_and_forgets() {
     let switches = Calls::<bool>::default();
     let forgets = Calls::<()>::default();
     let (on_switch, on_forget) = (switches.callback(), forgets.callback());
+    let notifies = Calls::<bool>::default();
+    let on_notify = notifies.callback();
+    let notify_problem = RwSignal::new(None::<String>);
     let identity = RwSignal::new(None::<IdentityPin>);
     let m = Mounted::new(move || {
         view! {
@@ -992,6 +1009,10 @@ async fn this_browser_shows_the_remembered_identity_and_forgets() {
                 client_info_pending=false
                 client_info_error=Some("Couldn't save the setting.".to_string())
                 on_client_info=on_switch
+                notify_on=false
+                notify_pending=false
+                notify_problem=notify_problem
+                on_notify=on_notify
                 identity=identity
                 on_forget=on_forget
             />
@@ -1008,6 +1029,15 @@ async fn this_browser_shows_the_remembered_identity_and_forgets() {
     assert!(shown.contains("trust on first use"));
     m.testid("forget-account").click();
     assert_eq!(forgets.count(), 1);
+    // The notification switch reports the wish and shows what is: off until
+    // the browser allowed it.
+    let notify = m.testid("notify-opt-in");
+    notify.click();
+    assert_eq!(notifies.last(), Some(true));
+    assert!(!notify.unchecked_ref::<web_sys::HtmlInputElement>().checked());
+    notify_problem.set(Some("The browser does not allow notifications.".into()));
+    settle().await;
+    assert_eq!(m.testid("notify-opt-in-error").get_attribute("role").as_deref(), Some("alert"));
 }
 
 // ---- Verification ----
@@ -1116,4 +1146,151 @@ async fn a_verification_request_is_announced_with_accept_and_ignore() {
     m.testid("verification-request-accept").click();
     m.testid("verification-request-ignore").click();
     assert_eq!((accepts.count(), ignores.count()), (1, 1));
+}
+
+// ---- Search, clean-up, watch ----
+
+#[wasm_bindgen_test]
+async fn the_search_reports_text_sort_and_export_and_counts_politely() {
+    let queries = Calls::<String>::default();
+    let sorts = Calls::<SortOrder>::default();
+    let exports = Calls::<ExportFormat>::default();
+    let (on_query, on_sort, on_export) = (queries.callback(), sorts.callback(), exports.callback());
+    let query = RwSignal::new(String::new());
+    let shown = RwSignal::new(212usize);
+    let m = Mounted::new(move || {
+        view! {
+            <SessionSearch
+                query=query
+                on_query=on_query
+                sort=SortOrder::Activity
+                on_sort=on_sort
+                shown=shown
+                total=212usize
+                on_export=on_export
+            />
+        }
+    });
+    let field = m.testid("session-search");
+    assert_eq!(field.get_attribute("type").as_deref(), Some("search"));
+    let count = m.testid("session-search-count");
+    assert_eq!(count.get_attribute("aria-live").as_deref(), Some("polite"));
+    assert_eq!(count.text_content().as_deref(), Some(""));
+    set_input(&field, "pixel");
+    assert_eq!(queries.last().as_deref(), Some("pixel"));
+    query.set("pixel".into());
+    shown.set(3);
+    settle().await;
+    assert_eq!(count.text_content().as_deref(), Some("3 of 212 sessions"));
+    let sort = m.testid("session-sort").unchecked_into::<web_sys::HtmlSelectElement>();
+    sort.set_value("name");
+    sort.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert_eq!(sorts.last(), Some(SortOrder::Name));
+    m.testid("export-button").click();
+    settle().await;
+    m.testid("export-json").click();
+    assert_eq!(exports.last(), Some(ExportFormat::Json));
+}
+
+#[wasm_bindgen_test]
+async fn the_clean_up_preview_lists_ticks_and_confirms_exactly_the_ticked() {
+    let (ids, all_rows) = rows_of(3);
+    let confirms = Calls::<Vec<String>>::default();
+    let days = Calls::<u32>::default();
+    let (on_confirm, on_days) = (confirms.callback(), days.callback());
+    let candidates = RwSignal::new(ids.clone());
+    let kept = RwSignal::new(HashSet::new());
+    let delegated = RwSignal::new(false);
+    let m = Mounted::new(move || {
+        let rows = Memo::new(move |_| all_rows.clone());
+        view! {
+            <CleanUpDialog
+                is_open=true
+                days=180u32
+                choices=vec![30, 90, 180, 365]
+                on_days=on_days
+                candidates=candidates
+                rows=rows
+                kept=kept
+                is_delegated=delegated
+                link_of=Callback::new(|id: String| Some(format!("https://auth.example.org/account?device_id={id}")))
+                on_confirm=on_confirm
+                on_cancel=Callback::new(|_| ())
+            />
+        }
+    });
+    settle().await;
+    assert!(m.testid("clean-up-summary").text_content().unwrap().starts_with("These 3 sessions"));
+    assert_eq!(m.testid("clean-up-days").unchecked_into::<web_sys::HtmlSelectElement>().value(), "180");
+    m.testid("clean-up-check-S001").click();
+    settle().await;
+    assert_eq!(m.testid("clean-up-confirm").text_content().unwrap().trim(), "Sign out 2 sessions");
+    m.testid("clean-up-confirm").click();
+    assert_eq!(confirms.last(), Some(vec!["S000".to_string(), "S002".to_string()]));
+    let select = m.testid("clean-up-days").unchecked_into::<web_sys::HtmlSelectElement>();
+    select.set_value("365");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert_eq!(days.last(), Some(365));
+    // Nothing to sign out: nothing to confirm.
+    candidates.set(Vec::new());
+    settle().await;
+    assert!(m.testid("clean-up-summary").text_content().unwrap().starts_with("No other session"));
+    assert!(m.testid("clean-up-confirm").unchecked_into::<web_sys::HtmlButtonElement>().disabled());
+}
+
+#[wasm_bindgen_test]
+async fn new_sessions_are_summarised_with_review_and_mark_as_reviewed() {
+    let reviews = Calls::<()>::default();
+    let marks = Calls::<()>::default();
+    let (on_review, on_mark) = (reviews.callback(), marks.callback());
+    let count = RwSignal::new(0usize);
+    let m = Mounted::new(move || {
+        view! {
+            <NewSessionsNotice
+                count=count
+                since_ms=Some(js_sys::Date::now() as i64 - 60_000)
+                on_review=on_review
+                on_mark_reviewed=on_mark
+            />
+        }
+    });
+    assert!(!m.has_testid("new-sessions-notice"));
+    count.set(2);
+    settle().await;
+    assert!(m.testid("new-sessions-summary").text_content().unwrap().starts_with("2 sessions signed in since "));
+    m.testid("new-sessions-review").click();
+    m.testid("new-sessions-mark-reviewed").click();
+    assert_eq!((reviews.count(), marks.count()), (1, 1));
+}
+
+#[wasm_bindgen_test]
+async fn the_history_lists_gone_sessions_and_clears() {
+    let clears = Calls::<()>::default();
+    let on_clear = clears.callback();
+    let history = RwSignal::new(vec![
+        Gone {
+            id: "TABLET".into(),
+            name: "Galaxy Tab".into(),
+            last_seen_ts: Some(0),
+            noticed_ms: 5,
+            signed_out_here: true,
+        },
+        Gone { id: "PHONE".into(), name: "Pixel".into(), last_seen_ts: None, noticed_ms: 4, signed_out_here: false },
+    ]);
+    let not_saved = RwSignal::new(false);
+    let m = Mounted::new(move || view! { <SignedOutSessions history=history on_clear=on_clear not_saved=not_saved/> });
+    assert_eq!(m.get("summary").text_content().unwrap().trim(), "Signed-out sessions (2)");
+    let items: Vec<String> = (0..2)
+        .map(|i| {
+            m.root.query_selector_all("[data-testid=history-how]").unwrap().item(i).unwrap().text_content().unwrap()
+        })
+        .collect();
+    assert_eq!(items, ["Signed out on this page", "Signed out elsewhere"]);
+    m.testid("history-clear").click();
+    assert_eq!(clears.count(), 1);
+    not_saved.set(true);
+    history.set(Vec::new());
+    settle().await;
+    assert_eq!(m.testid("history-not-saved").get_attribute("role").as_deref(), Some("alert"));
+    assert!(!m.has_testid("history-list"));
 }

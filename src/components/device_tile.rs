@@ -5,9 +5,48 @@ use crate::web::i18n::{t, t_with};
 use leptos::prelude::*;
 use stylers::style_sheet;
 
+use crate::model::device_type::{self, DeviceType};
 use crate::model::sessions::SessionRow;
 use crate::model::trust::Trust;
 use crate::web::format;
+
+/// The accessible name and glyph of a device type (Unknown keeps the
+/// neutral screen-and-keyboard glyph).
+fn type_glyph(kind: DeviceType) -> (&'static str, &'static str) {
+    match kind {
+        DeviceType::Mobile => (
+            "device_type.mobile",
+            "M8 2h8a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2Zm0 2v14h8V4H8Zm3 15h2v1.5h-2V19Z",
+        ),
+        DeviceType::Desktop => (
+            "device_type.desktop",
+            "M3 3h18a1 1 0 0 1 1 1v12a1 1 0 0 1-1 1h-7v2h3v2H7v-2h3v-2H3a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1Zm1 2v10h16V5H4Z",
+        ),
+        DeviceType::Web => (
+            "device_type.web",
+            "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm0 2c.9 0 2.3 2.2 2.8 6H9.2C9.7 6.2 11.1 4 12 4Zm-2.9.6C8 6.2 7.4 8 7.2 10H4.3a8 8 0 0 1 4.8-5.4Zm5.8 0a8 8 0 0 1 4.8 5.4h-2.9c-.2-2-.8-3.8-1.9-5.4ZM4.3 12h2.9c.2 2 .8 3.8 1.9 5.4A8 8 0 0 1 4.3 12Zm4.9 0h5.6c-.5 3.8-1.9 6-2.8 6s-2.3-2.2-2.8-6Zm7.6 0h2.9a8 8 0 0 1-4.8 5.4c1.1-1.6 1.7-3.4 1.9-5.4Z",
+        ),
+        DeviceType::Bot => (
+            "device_type.bot",
+            "M11 2h2v3h4a3 3 0 0 1 3 3v9a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3V8a3 3 0 0 1 3-3h4V2ZM7 7a1 1 0 0 0-1 1v9a1 1 0 0 0 1 1h10a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1H7Zm2 3.5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm6 0a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3ZM9 15h6v1.5H9V15Z",
+        ),
+        DeviceType::Unknown => (
+            "device_type.unknown",
+            "M4 5a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5Zm2 0v9h12V5H6Zm-3 13h18v2H3v-2Z",
+        ),
+    }
+}
+
+/// The type as tests and styles name it (`data-type`).
+fn type_name(kind: DeviceType) -> &'static str {
+    match kind {
+        DeviceType::Mobile => "mobile",
+        DeviceType::Desktop => "desktop",
+        DeviceType::Web => "web",
+        DeviceType::Bot => "bot",
+        DeviceType::Unknown => "unknown",
+    }
+}
 
 /// Selection checkbox of a tile in the Other sessions list.
 #[derive(Clone, Copy)]
@@ -41,6 +80,7 @@ pub fn DeviceTile(
             .map(|ts| (t_with("tile.last_activity", &[("time", &format::last_activity(ts))]), format::full_date(ts)))
     };
     let ip = move || row.with(|r| r.device.last_seen_ip.clone().filter(|ip| !ip.is_empty()));
+    let device_type = move || row.with(device_type::of_row);
     let is_inactive = move || row.with(|r| r.is_inactive);
     let trust = move || row.with(|r| r.trust);
     let trust_text = move || match trust() {
@@ -79,9 +119,17 @@ pub fn DeviceTile(
         >
             {checkbox}
             <div class="icon">
-                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
-                    <path fill="currentColor" d="M4 5a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5Zm2 0v9h12V5H6Zm-3 13h18v2H3v-2Z"/>
-                </svg>
+                {move || {
+                    let kind = device_type();
+                    let (label, path) = type_glyph(kind);
+                    view! { class = class_name,
+                        <span class="type" role="img" aria-label=t(label) data-testid="device-type-icon" data-type=type_name(kind)>
+                            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+                                <path fill="currentColor" fill-rule="evenodd" d=path/>
+                            </svg>
+                        </span>
+                    }
+                }}
                 {move || match trust() {
                     Trust::Verified => Some(view! { class = class_name,
                         <span class="badge badge--verified" role="img" aria-label=t("trust.verified") data-testid="device-badge">
@@ -102,7 +150,12 @@ pub fn DeviceTile(
                 }}
             </div>
             <div class="info" on:click=move |_| on_toggle.run(())>
-                <h4 class="name">{name}</h4>
+                <div class="title-row">
+                    <h4 class="name">{name}</h4>
+                    {move || row.with(|r| r.is_new).then(|| view! { class = class_name,
+                        <span class="new" data-testid="device-new-badge">{t("new.badge")}</span>
+                    })}
+                </div>
                 <div class="metadata">
                     {let id = id.clone(); move || if is_inactive() {
                         view! { class = class_name,

@@ -58,19 +58,34 @@ pub fn OtherSessions(
     #[prop(optional, into)]
     query: Signal<String>,
     #[prop(optional)] on_clear_search: Option<Callback<()>>,
+    /// Opens "Sign out inactive sessions" (offered also under delegated
+    /// authentication, where its preview links to the account page).
+    #[prop(optional)]
+    on_clean_up: Option<Callback<()>>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/other_sessions.css");
     let searching = Signal::derive(move || query.with(|q| !q.trim().is_empty()));
     let menu_items = Signal::derive(move || {
         let n = total_count.get();
-        vec![MenuItem::danger(t_count("other.sign_out_all", n, &[]), "other-sessions-sign-out-all", on_sign_out_all)]
+        let mut items = Vec::new();
+        if let Some(open) = on_clean_up {
+            items.push(MenuItem::action(t("other.clean_up"), "other-sessions-clean-up", open));
+        }
+        if !is_delegated.get() {
+            items.push(MenuItem::danger(
+                t_count("other.sign_out_all", n, &[]),
+                "other-sessions-sign-out-all",
+                on_sign_out_all,
+            ));
+        }
+        items
     });
     let is_selectable = Signal::derive(move || !is_delegated.get());
     view! { class = class_name,
         <section class="section" data-testid="other-sessions-section" aria-labelledby="other-sessions-heading">
             <div class="header">
                 <h2 class="title" id="other-sessions-heading" tabindex="-1">{t("other.title")}</h2>
-                <Show when=move || is_selectable.get()>
+                <Show when=move || menu_items.with(|m| !m.is_empty())>
                     <OptionsMenu
                         testid="other-sessions-menu"
                         label=t("other.options")

@@ -14,6 +14,9 @@ pub fn SecurityRecommendations(
     #[prop(into)] counts: Signal<Recommendations>,
     inactive_days: u32,
     on_view: Callback<SessionFilter>,
+    /// Opens "Sign out inactive sessions".
+    #[prop(optional)]
+    on_clean_up: Option<Callback<()>>,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/security_recommendations.css");
     view! { class = class_name,
@@ -47,6 +50,11 @@ pub fn SecurityRecommendations(
                         >
                             {move || t_with("recommendations.view_all", &[("count", &counts.get().inactive.to_string())])}
                         </Button>
+                        {on_clean_up.map(|open| view! {
+                            <Button style=ButtonStyle::Link testid="inactive-devices-clean-up" on_click=open>
+                                {t("recommendations.clean_up")}
+                            </Button>
+                        })}
                     </div>
                 </Show>
             </section>

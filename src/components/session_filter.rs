@@ -17,6 +17,7 @@ fn filter_key(filter: SessionFilter) -> &'static str {
         SessionFilter::Unverified => "unverified",
         SessionFilter::Inactive => "inactive",
         SessionFilter::NoEncryption => "no_encryption",
+        SessionFilter::New => "new",
     }
 }
 
@@ -32,6 +33,7 @@ fn filter_option_testid(filter: SessionFilter) -> &'static str {
         SessionFilter::Unverified => "filter-option-Unverified",
         SessionFilter::Inactive => "filter-option-Inactive",
         SessionFilter::NoEncryption => "filter-option-NoEncryption",
+        SessionFilter::New => "filter-option-New",
     }
 }
 

@@ -18,6 +18,12 @@ pub fn ThisBrowser(
     #[prop(into)] client_info_pending: Signal<bool>,
     #[prop(into)] client_info_error: Signal<Option<String>>,
     on_client_info: Callback<bool>,
+    /// The new-session notification switch and why it did not turn on.
+    #[prop(into)]
+    notify_on: Signal<bool>,
+    #[prop(into)] notify_pending: Signal<bool>,
+    #[prop(into)] notify_problem: Signal<Option<String>>,
+    on_notify: Callback<bool>,
     /// The account's identity as this browser remembers it.
     #[prop(into)]
     identity: Signal<Option<IdentityPin>>,
@@ -40,6 +46,27 @@ pub fn ThisBrowser(
             </label>
             {move || client_info_error.get().map(|e| view! { class = class_name,
                 <p class="sm-alert" role="alert" data-testid="client-info-opt-in-error">{e}</p>
+            })}
+            <label class="setting">
+                <input
+                    type="checkbox"
+                    data-testid="notify-opt-in"
+                    prop:checked=move || notify_on.get()
+                    disabled=move || notify_pending.get()
+                    on:change=move |ev| {
+                        let wanted = event_target_checked(&ev);
+                        // The box shows what is, not what was clicked: it turns
+                        // on once the browser allowed it.
+                        if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+                            input.set_checked(notify_on.get_untracked());
+                        }
+                        on_notify.run(wanted)
+                    }
+                />
+                <span>{t("settings.notify")}</span>
+            </label>
+            {move || notify_problem.get().map(|e| view! { class = class_name,
+                <p class="sm-alert" role="alert" data-testid="notify-opt-in-error">{e}</p>
             })}
             {move || identity.get().map(|pin| {
                 let since = pin

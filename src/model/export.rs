@@ -8,7 +8,7 @@ use crate::model::sessions::SessionRow;
 use crate::model::trust::Trust;
 
 /// The columns, in order (also the JSON field names).
-pub const COLUMNS: [&str; 9] = [
+pub const COLUMNS: [&str; 11] = [
     "name",
     "session_id",
     "last_activity",
@@ -18,6 +18,8 @@ pub const COLUMNS: [&str; 9] = [
     "application_url",
     "current",
     "inactive",
+    "new",
+    "device_type",
 ];
 
 fn verification(trust: Trust) -> &'static str {
@@ -26,6 +28,17 @@ fn verification(trust: Trust) -> &'static str {
         Trust::Unverified => "unverified",
         Trust::NoEncryption => "no_encryption",
         Trust::Unknown => "unknown",
+    }
+}
+
+fn device_type(kind: crate::model::device_type::DeviceType) -> &'static str {
+    use crate::model::device_type::DeviceType;
+    match kind {
+        DeviceType::Mobile => "mobile",
+        DeviceType::Desktop => "desktop",
+        DeviceType::Web => "web",
+        DeviceType::Bot => "bot",
+        DeviceType::Unknown => "unknown",
     }
 }
 
@@ -63,6 +76,8 @@ fn record(row: &SessionRow) -> Value {
         "application_url": app.and_then(|a| a.url.clone()),
         "current": row.is_current,
         "inactive": row.is_inactive,
+        "new": row.is_new,
+        "device_type": device_type(crate::model::device_type::of_row(row)),
     })
 }
 
@@ -128,6 +143,7 @@ mod tests {
                     ..Default::default()
                 },
                 is_inactive: true,
+                is_new: true,
                 ..Default::default()
             },
         ]
@@ -150,6 +166,8 @@ mod tests {
         assert_eq!(parsed[0]["application"], "Element 1.11");
         assert_eq!(parsed[1]["last_activity"], Value::Null);
         assert_eq!(parsed[1]["inactive"], true);
+        assert_eq!((&parsed[0]["new"], &parsed[1]["new"]), (&Value::Bool(false), &Value::Bool(true)));
+        assert_eq!(parsed[0]["device_type"], "web");
         assert_eq!(parsed[1]["verification"], "no_encryption");
     }
 
@@ -160,9 +178,9 @@ mod tests {
         assert_eq!(lines[0], COLUMNS.join(","));
         assert_eq!(
             lines[1],
-            "\"Pixel, \"\"work\"\"\",PHONE,2025-12-02T07:32:56.000Z,198.51.100.7,verified,Element 1.11,https://app.element.io,false,false"
+            "\"Pixel, \"\"work\"\"\",PHONE,2025-12-02T07:32:56.000Z,198.51.100.7,verified,Element 1.11,https://app.element.io,false,false,false,web"
         );
-        assert_eq!(lines[2], "\"'=HYPERLINK(\"\"x\"\")\",BOT,,,no_encryption,,,false,true");
+        assert_eq!(lines[2], "\"'=HYPERLINK(\"\"x\"\")\",BOT,,,no_encryption,,,false,true,true,unknown");
         assert_eq!(lines.len(), 4, "a CRLF after every record");
     }
 }

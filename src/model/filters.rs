@@ -23,15 +23,18 @@ pub enum SessionFilter {
     Unverified,
     Inactive,
     NoEncryption,
+    /// Signed in since the user last reviewed (`model::seen`).
+    New,
 }
 
 impl SessionFilter {
-    pub const ALL: [SessionFilter; 5] = [
+    pub const ALL: [SessionFilter; 6] = [
         SessionFilter::All,
         SessionFilter::Verified,
         SessionFilter::Unverified,
         SessionFilter::Inactive,
         SessionFilter::NoEncryption,
+        SessionFilter::New,
     ];
 
     /// The value kept in the page's URL (`?filter=unverified`).
@@ -42,6 +45,7 @@ impl SessionFilter {
             SessionFilter::Unverified => Some("unverified"),
             SessionFilter::Inactive => Some("inactive"),
             SessionFilter::NoEncryption => Some("no-encryption"),
+            SessionFilter::New => Some("new"),
         }
     }
 
@@ -56,6 +60,7 @@ impl SessionFilter {
             SessionFilter::Unverified => row.trust == Trust::Unverified,
             SessionFilter::Inactive => row.is_inactive,
             SessionFilter::NoEncryption => row.trust == Trust::NoEncryption,
+            SessionFilter::New => row.is_new,
         }
     }
 }
@@ -67,6 +72,34 @@ pub fn filtered_ids<'a>(
     filter: SessionFilter,
 ) -> Vec<String> {
     ordered.iter().filter(|id| row_of(id).is_some_and(|row| filter.matches(row))).cloned().collect()
+}
+
+/// The sessions "Sign out sessions inactive for more than `days` days"
+/// would sign out: other sessions (never the current one) last seen before
+/// the threshold, in page order.
+pub fn clean_up_candidates<'a>(
+    ordered: &[String],
+    row_of: impl Fn(&str) -> Option<&'a SessionRow>,
+    now_ms: i64,
+    days: u32,
+) -> Vec<String> {
+    ordered
+        .iter()
+        .filter(|id| {
+            row_of(id).is_some_and(|row| !row.is_current && is_inactive(row.device.last_seen_ts, now_ms, days))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The choices of the clean-up, with the configured threshold among them.
+pub fn clean_up_choices(configured_days: u32) -> Vec<u32> {
+    let mut days = vec![30, 90, 180, 365];
+    if !days.contains(&configured_days) {
+        days.push(configured_days);
+        days.sort_unstable();
+    }
+    days
 }
 
 /// What the Security recommendations section shows.
@@ -160,6 +193,36 @@ mod tests {
         assert_eq!(counts.inactive, filtered_ids(&ids, find, SessionFilter::Inactive).len());
         assert_eq!(counts, Recommendations { unverified: 2, inactive: 2 });
         assert!(Recommendations::count(&[]).is_empty());
+    }
+
+    #[test]
+    fn clean_up_takes_exactly_the_sessions_older_than_the_threshold() {
+        let mut own = row("OWN", Trust::Verified, Some(NOW - 400 * DAY_MS));
+        own.is_current = true;
+        let rows = [
+            row("D100", Trust::Unverified, Some(NOW - 100 * DAY_MS)),
+            row("D200", Trust::Unverified, Some(NOW - 200 * DAY_MS)),
+            row("D400", Trust::NoEncryption, Some(NOW - 400 * DAY_MS)),
+            row("NEVER", Trust::NoEncryption, None),
+            own,
+        ];
+        let ids: Vec<String> = rows.iter().map(|r| r.device.device_id.clone()).collect();
+        let find = |id: &str| rows.iter().find(|r| r.device.device_id == id);
+        assert_eq!(clean_up_candidates(&ids, find, NOW, 180), ["D200", "D400"]);
+        assert_eq!(clean_up_candidates(&ids, find, NOW, 30), ["D100", "D200", "D400"]);
+        assert!(clean_up_candidates(&ids, find, NOW, 365).len() == 1);
+        assert_eq!(clean_up_choices(90), [30, 90, 180, 365]);
+        assert_eq!(clean_up_choices(60), [30, 60, 90, 180, 365]);
+    }
+
+    #[test]
+    fn the_new_filter_shows_the_new_sessions() {
+        let mut fresh = row("F", Trust::Verified, Some(NOW));
+        fresh.is_new = true;
+        let rows = [fresh, row("O", Trust::Verified, Some(NOW))];
+        let ids: Vec<String> = rows.iter().map(|r| r.device.device_id.clone()).collect();
+        let find = |id: &str| rows.iter().find(|r| r.device.device_id == id);
+        assert_eq!(filtered_ids(&ids, find, SessionFilter::New), ["F"]);
     }
 
     #[test]

@@ -188,6 +188,25 @@ mod tests {
         assert!(missing.is_empty(), "keys missing from en.json: {missing:#?}");
     }
 
+    /// Ending a session is always "Sign out" ("Abmelden"), never "Remove"
+    /// or "Delete"; only what this browser keeps is removed or cleared.
+    #[test]
+    fn ending_a_session_is_called_sign_out() {
+        let local =
+            ["sign_out.remove_locally", "login.notice.", "history.clear", "history.cleared", "clean_up.preview"];
+        for catalog in [parse_catalog(EN).unwrap(), parse_catalog(DE).unwrap()] {
+            for (key, text) in &catalog {
+                if local.iter().any(|l| key.starts_with(l)) || key.contains("forget") {
+                    continue;
+                }
+                let lower = text.to_lowercase();
+                for word in ["remove", "delete", "entfern", "lösch"] {
+                    assert!(!lower.contains(word), "{key} says {word:?}: {text}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn plural_category_for_english_and_german() {
         assert_eq!(simple_plural_category(1), "one");

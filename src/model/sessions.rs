@@ -18,6 +18,8 @@ pub struct SessionRow {
     pub push: Option<PushToggle>,
     pub trust: Trust,
     pub is_inactive: bool,
+    /// Signed in since the user last reviewed (`model::seen`).
+    pub is_new: bool,
 }
 
 /// Everything besides the device list that goes into the rows.
@@ -31,6 +33,8 @@ pub struct RowSources<'a> {
     pub trust: Option<&'a HashMap<String, Trust>>,
     pub now_ms: i64,
     pub inactive_days: u32,
+    /// The sessions marked New.
+    pub new_ids: Option<&'a HashSet<String>>,
 }
 
 impl SessionRow {
@@ -61,6 +65,7 @@ pub fn build_rows(devices: &[Device], src: &RowSources) -> HashMap<String, Sessi
                 push: push_toggle(id, src.pushers, silenced, src.server_supports_msc3881),
                 trust,
                 is_inactive: is_inactive(device.last_seen_ts, src.now_ms, src.inactive_days),
+                is_new: src.new_ids.is_some_and(|n| n.contains(id)),
             };
             (id.to_string(), row)
         })
@@ -169,6 +174,7 @@ mod tests {
                 trust: Some(&trust),
                 now_ms: 0,
                 inactive_days: 90,
+                new_ids: Some(&HashSet::from(["A".to_string()])),
             },
         );
         assert_eq!(rows["A"].trust, Trust::Verified);
@@ -176,6 +182,7 @@ mod tests {
         assert_eq!(rows["A"].client_info.as_ref().unwrap().name.as_deref(), Some("Element"));
         assert!(rows["A"].push.is_none());
         assert!(!rows["A"].is_current);
+        assert!(rows["A"].is_new && !rows["B"].is_new);
         assert!(rows["B"].is_current);
         assert!(!rows["B"].push.as_ref().unwrap().is_on);
     }

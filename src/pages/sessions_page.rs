@@ -2,8 +2,10 @@
 //! (resources), the UI state (filter, selection, open details) and the
 //! actions, and hands plain data and callbacks to the components.
 
+mod clean_up;
 mod client_info;
 mod data;
+mod dialogs;
 mod live;
 mod retry;
 mod search;
@@ -11,6 +13,7 @@ mod session_row;
 mod sign_out;
 mod verification;
 mod verify;
+mod watch;
 
 use std::collections::HashSet;
 
@@ -19,27 +22,25 @@ use stylers::style_sheet;
 
 use crate::api::MatrixClient;
 use crate::components::account_notices::AccountNotices;
-use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::current_session::CurrentSession;
 use crate::components::error_banner::ErrorBanner;
 use crate::components::other_sessions::OtherSessions;
-use crate::components::sas_dialog::SasDialog;
 use crate::components::security_recommendations::SecurityRecommendations;
 use crate::components::session_search::{ExportFormat, SessionSearch};
-use crate::components::sign_out_dialog::SignOutDialog;
+use crate::components::session_watch::{NewSessionsNotice, SignedOutSessions};
 use crate::components::this_browser::ThisBrowser;
-use crate::components::unlock_dialog::{UnlockDialog, UnlockWith};
 use crate::components::verification_request::VerificationRequest;
 use crate::contexts::{ConfigCtx, LoginCtx, SignInReturnCtx};
-use crate::model::account_management::{AccountPage, account_url, list_action};
-use crate::model::filters::{Recommendations, SessionFilter, filtered_ids};
+use crate::model::account_management::{AccountPage, account_url, end_action, list_action};
+use crate::model::filters::{Recommendations, SessionFilter, clean_up_choices, filtered_ids};
 use crate::model::sessions::selected_in;
 use crate::model::trust::IdentityCheck;
-use crate::model::verifier_messages::UnlockInput;
 use crate::web::browser;
 use crate::web::i18n::{self, t, t_count, t_with};
+use clean_up::CleanUp;
 use client_info::ClientInfoSetting;
 use data::{Part, SessionsData};
+use dialogs::SessionsDialogs;
 use live::LiveProblem;
 use retry::AutoRetry;
 use search::{ListSearch, export_sessions};
@@ -47,6 +48,7 @@ use session_row::{Announcer, RowContext, row_actions};
 use sign_out::{CurrentSignOut, SignOutFlow};
 use verification::Verifier;
 use verify::Verification;
+use watch::{NotifyProblem, SessionWatch};
 
 /// Where keyboard focus goes after a dialog whose opener is gone (a signed-out
 /// session's button): the list, else the current session.
@@ -93,7 +95,9 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     }));
     let verification = Verification::new(data);
     let trust = verification.state();
-    let rows = data.rows(Memo::new(move |_| trust.with(|t| t.sessions.clone())), inactive_days);
+    let watch = SessionWatch::new(data);
+    let new_ids = watch.new_ids();
+    let rows = data.rows(Memo::new(move |_| trust.with(|t| t.sessions.clone())), new_ids, inactive_days);
     let verifier = Verifier::new(data);
     let own_verified = {
         let own = own_id.clone();
@@ -145,7 +149,9 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let flow = SignOutFlow::new(data);
     let current_sign_out = CurrentSignOut::new(data, login);
     let client_info = ClientInfoSetting::new(data, config.brand.clone());
+    let clean_up = CleanUp::new(other_ids, rows, flow, inactive_days);
     flow.set_on_done(Callback::new(move |ids: Vec<String>| {
+        watch.signed_out_here(&ids);
         expanded_ids.update(|e| ids.iter().for_each(|id| _ = e.remove(id)));
         selected_ids.update(|s| ids.iter().for_each(|id| _ = s.remove(id)));
         announcer.say(t_count("sessions.announce.signed_out", ids.len(), &[]));
@@ -185,6 +191,27 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
             browser::scroll_into_view("other-sessions-heading");
             let _ = browser::focus_element("other-sessions-heading");
         });
+    });
+    watch.set_on_appeared(Callback::new({
+        let user_id = user_id.clone();
+        move |ids: Vec<String>| {
+            let names: Vec<String> = rows.with_untracked(|r| {
+                ids.iter().map(|id| r.get(id).map_or_else(|| id.clone(), |row| row.name().to_string())).collect()
+            });
+            let names = names.join(", ");
+            announcer.say(t_with("new.announce", &[("name", &names)]));
+            if watch.notify_on().get_untracked() {
+                browser::notify(
+                    &t("new.notification_title"),
+                    &t_with("new.notification_body", &[("name", &names), ("user", &user_id)]),
+                    "matrix-sessions-new-session",
+                );
+            }
+        }
+    }));
+    let sign_out_link = Callback::new(move |id: String| match account_page.get_untracked() {
+        Some(AccountPage::Page { base, actions }) => Some(account_url(&base, end_action(&actions), Some(&id))),
+        _ => None,
     });
     let any_sign_out = Signal::derive(move || flow.state.with(|s| s.is_open()) || current_sign_out.is_pending().get());
     let sign_out_all_others = Callback::new(move |_| flow.start(other_ids.get_untracked()));
@@ -244,7 +271,23 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     })
                     on_ignore=Callback::new(move |_| verifier.ignore())
                 />
-                <SecurityRecommendations counts=recommendations inactive_days=inactive_days on_view=view_recommendation/>
+                <NewSessionsNotice
+                    count=Signal::derive(move || new_ids.with(|n| other_ids.with(|o| o.iter().filter(|id| n.contains(*id)).count())))
+                    since_ms=watch.since_ms()
+                    on_review=Callback::new(move |_| view_recommendation.run(SessionFilter::New))
+                    on_mark_reviewed=Callback::new(move |_| {
+                        watch.mark_reviewed();
+                        if filter.get_untracked() == SessionFilter::New {
+                            set_filter.run(SessionFilter::All);
+                        }
+                    })
+                />
+                <SecurityRecommendations
+                    counts=recommendations
+                    inactive_days=inactive_days
+                    on_view=view_recommendation
+                    on_clean_up=Callback::new(move |_| clean_up.open())
+                />
                 <CurrentSession
                     row=current
                     is_first_load=is_first_load
@@ -270,6 +313,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         is_delegated=is_delegated
                         account_sessions_url=account_sessions_url
                         inactive_days=inactive_days
+                        on_clean_up=Callback::new(move |_| clean_up.open())
                         query=search.query
                         on_clear_search=Callback::new(move |_| {
                             search.set_query(String::new());
@@ -291,6 +335,14 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         }
                     />
                 </Show>
+                <SignedOutSessions
+                    history=watch.history()
+                    on_clear=Callback::new(move |_| {
+                        watch.clear_history();
+                        announcer.say(t("history.cleared"));
+                    })
+                    not_saved=watch.not_saved
+                />
                 <ThisBrowser
                     client_info_on=client_info.is_on()
                     client_info_pending=client_info.is_pending()
@@ -298,75 +350,27 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                         client_info.error().get().map(|e| t_with("sessions.error.setting", &[("reason", &i18n::api_error(&e))]))
                     })
                     on_client_info=Callback::new(move |on| client_info.set(on))
+                    notify_on=watch.notify_on()
+                    notify_pending=watch.notify_pending
+                    notify_problem=Signal::derive(move || watch.notify_problem.get().map(|p| t(match p {
+                        NotifyProblem::Refused => "settings.notify_refused",
+                        NotifyProblem::NotSaved => "settings.notify_not_saved",
+                    })))
+                    on_notify=Callback::new(move |on| watch.set_notify(on))
                     identity=verification.pinned
                     on_forget=Callback::new(move |_| current_sign_out.open(true))
                 />
             </main>
-            <UnlockDialog
-                is_open=verifier.unlock_open
-                is_pending=verifier.unlock.pending()
-                problem=Signal::derive(move || {
-                    verifier.unlock.value().with(|v| match v {
-                        Some(Err(p)) => Some(i18n::text(p)),
-                        _ => None,
-                    })
-                })
-                on_unlock=Callback::new(move |(with, text): (UnlockWith, String)| {
-                    verifier.submit_unlock(match with {
-                        UnlockWith::RecoveryKey => UnlockInput::RecoveryKey(text),
-                        UnlockWith::Phrase => UnlockInput::Passphrase(text),
-                    })
-                })
-                on_cancel=Callback::new(move |_| verifier.cancel_unlock())
-                return_focus_to=RETURN_FOCUS_TO
-            />
-            <SasDialog
-                view_state=verifier.sas
-                on_choose=Callback::new(move |choice| verifier.choose(choice))
-                on_close=Callback::new(move |_| verifier.close())
-                return_focus_to=RETURN_FOCUS_TO
-            />
-            <SignOutDialog
-                phase=flow.phase()
-                count=flow.count()
-                is_pending=flow.is_pending()
-                problem=flow.problem()
-                password=flow.password
-                on_primary=Callback::new(move |_| flow.primary())
-                on_cancel=Callback::new(move |_| flow.cancel())
-                return_focus_to=RETURN_FOCUS_TO
-            />
-            <ConfirmDialog
-                is_open=current_sign_out.is_open
-                title=Signal::derive(move || {
-                    t(if current_sign_out.forgets_account.get() { "sign_out.forget_title" } else { "sign_out.title" })
-                })
-                message=Signal::derive({
-                    let user_id = user_id.clone();
-                    move || if current_sign_out.forgets_account.get() {
-                        t_with("sign_out.forget_question", &[("user", &user_id)])
-                    } else {
-                        t("sign_out.current_question")
-                    }
-                })
-                confirm_label=Signal::derive(move || {
-                    t(if current_sign_out.forgets_account.get() { "sign_out.forget_confirm" } else { "sign_out.confirm" })
-                })
-                is_pending=current_sign_out.is_pending()
-                error=Signal::derive(move || {
-                    current_sign_out.error().get().map(|e| t_with("sessions.error.sign_out", &[("reason", &i18n::api_error(&e))]))
-                })
-                on_confirm=Callback::new(move |_| current_sign_out.confirm())
-                on_cancel=Callback::new(move |_| current_sign_out.cancel())
-                fallback=Signal::derive(move || {
-                    current_sign_out
-                        .error()
-                        .get()
-                        .filter(|e| e.is_transient())
-                        .map(|_| (t("sign_out.remove_locally"), t("sign_out.remove_locally_text")))
-                })
-                on_fallback=Callback::new(move |_| current_sign_out.remove_locally())
-                return_focus_to=RETURN_FOCUS_TO
+            <SessionsDialogs
+                verifier=verifier
+                clean_up=clean_up
+                clean_up_choices=clean_up_choices(inactive_days)
+                flow=flow
+                current_sign_out=current_sign_out
+                rows=rows
+                is_delegated=is_delegated
+                sign_out_link=sign_out_link
+                user_id=user_id.clone()
             />
         </div>
     }

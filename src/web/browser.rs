@@ -141,3 +141,38 @@ pub fn download(file_name: &str, mime: &str, text: &str) -> bool {
     });
     true
 }
+
+/// Whether the browser may show this page's notifications: `Some(true)`
+/// granted, `Some(false)` refused, `None` not asked yet (or no API).
+pub fn notifications_allowed() -> Option<bool> {
+    use web_sys::{Notification, NotificationPermission};
+    let has_api = js_sys::Reflect::has(&js_sys::global(), &"Notification".into()).unwrap_or(false);
+    if !has_api {
+        return Some(false);
+    }
+    match Notification::permission() {
+        NotificationPermission::Granted => Some(true),
+        NotificationPermission::Denied => Some(false),
+        _ => None,
+    }
+}
+
+/// Asks the user to allow notifications (only from a click); true when
+/// allowed.
+pub async fn ask_for_notifications() -> bool {
+    let Ok(promise) = web_sys::Notification::request_permission() else { return false };
+    let answer = wasm_bindgen_futures::JsFuture::from(promise).await;
+    answer.ok().and_then(|v| v.as_string()).as_deref() == Some("granted")
+}
+
+/// Shows a browser notification (when allowed); `tag` replaces an earlier
+/// one of the same kind instead of piling them up.
+pub fn notify(title: &str, body: &str, tag: &str) -> bool {
+    if notifications_allowed() != Some(true) {
+        return false;
+    }
+    let options = web_sys::NotificationOptions::new();
+    options.set_body(body);
+    options.set_tag(tag);
+    web_sys::Notification::new_with_options(title, &options).is_ok()
+}

@@ -89,6 +89,12 @@ pub fn identity_key(homeserver: &str, user_id: &str) -> String {
     format!("{}{}identity:v1", prefix(), account_part(homeserver, user_id))
 }
 
+/// The account's sessions as this browser last saw them, and those that
+/// went away (`model::seen`).
+pub fn seen_key(homeserver: &str, user_id: &str) -> String {
+    format!("{}{}seen:v1", prefix(), account_part(homeserver, user_id))
+}
+
 /// Whether this session records its client information (`"on"`); belongs to
 /// the login.
 pub fn client_info_opt_in_key() -> String {

@@ -38,6 +38,8 @@ test("sign in, filter, select two, sign out with re-auth and rename, without a m
   await page.keyboard.press("Enter");
   await expect(page.getByRole("menuitemradio").first()).toBeFocused();
   await page.keyboard.press("End");
+  await expect(page.getByRole("menuitemradio", { name: /^New/ })).toBeFocused();
+  await page.keyboard.press("ArrowUp");
   await expect(page.getByRole("menuitemradio", { name: /No encryption/ })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(filter).toContainText("Show: No encryption");

@@ -84,7 +84,7 @@ test("a login deleted on the server returns to sign-in with a message", async ({
   });
   await page.reload();
   await expect(page.getByTestId("login-notice")).toHaveText(
-    "You were signed out: this session was signed out or removed on the server (for example from another device).",
+    "You were signed out: this session was signed out on the server (for example from another device).",
   );
   await expect(page.getByLabel("Password")).toBeVisible();
   expect(await storedLogin(page)).toBeNull();

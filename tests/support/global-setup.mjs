@@ -20,6 +20,14 @@ export const ORDERED_SESSIONS = [
   { id: "NEVER_A", name: "Alpha phone" },
 ];
 
+/** The clean-up accounts: sessions last active 100, 200 and 400 days ago. */
+export const CLEAN_UP_SESSIONS = [
+  { id: "RECENTLY", name: "Pixel 8", ageMs: 2 * DAY },
+  { id: "D100", name: "Laptop (100 days)", ageMs: 100 * DAY },
+  { id: "D200", name: "Tablet (200 days)", ageMs: 200 * DAY },
+  { id: "D400", name: "Old phone (400 days)", ageMs: 400 * DAY },
+];
+
 export default async function globalSetup() {
   fs.rmSync(RUN_DIR, { recursive: true, force: true });
   fs.mkdirSync(RUN_DIR, { recursive: true });
@@ -43,7 +51,13 @@ export default async function globalSetup() {
     now,
   });
   await seedKeys(hs, showcase, DEMO_KEYS);
-  await applyLastSeen(hs, [...ordered.lastSeen, ...showcase.lastSeen]);
+  const cleanUp = [];
+  for (const username of ["cleanupall", "cleanupsome", "cleanupdelegated"]) {
+    cleanUp.push(
+      await seedAccount(hs, { username, password: "clean-up-password", sessions: CLEAN_UP_SESSIONS, now }),
+    );
+  }
+  await applyLastSeen(hs, [...ordered.lastSeen, ...showcase.lastSeen, ...cleanUp.flatMap((a) => a.lastSeen)]);
   const app = await startStaticServer({ dist, wellKnownBaseUrl: hs.base });
   const env = {
     hsBase: hs.base,
@@ -53,6 +67,7 @@ export default async function globalSetup() {
     seededAt: now,
     ordered: { username: "ordered", password: "ordered-password", userId: ordered.userId },
     showcase: { username: "showcase", password: "showcase-password", userId: showcase.userId },
+    cleanUp: cleanUp.map((a) => ({ username: a.username, password: a.password, userId: a.userId })),
   };
   fs.writeFileSync(ENV_FILE, JSON.stringify(env, null, 2));
   return async () => {

@@ -4,7 +4,7 @@
 //! changes — the page's own and what live updates report — are written into
 //! the resources in place (`model::reconcile`), never by reloading everything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use futures::future::{join, join5};
@@ -230,32 +230,36 @@ impl SessionsData {
     pub fn rows(
         &self,
         trust: Memo<Option<HashMap<String, Trust>>>,
+        new_ids: Memo<HashSet<String>>,
         inactive_days: u32,
     ) -> Memo<HashMap<String, SessionRow>> {
         let data = *self;
         let own = self.client().device_id().to_string();
         Memo::new(move |_| {
-            trust.with(|trust| {
-                data.with(|r| {
-                    let Ok(devices) = &r.devices else { return HashMap::new() };
-                    let empty = SessionAccountData::default();
-                    build_rows(
-                        devices,
-                        &RowSources {
-                            own_device_id: &own,
-                            account_data: r.account.as_ref().map_or(&empty, |a| &a.data),
-                            pushers: r.pushers.as_deref().unwrap_or(&[]),
-                            server_supports_msc3881: r
-                                .versions
-                                .as_ref()
-                                .is_ok_and(|v| v.has_unstable("org.matrix.msc3881")),
-                            trust: trust.as_ref(),
-                            now_ms: browser::now_ms() as i64,
-                            inactive_days,
-                        },
-                    )
+            new_ids.with(|new_ids| {
+                trust.with(|trust| {
+                    data.with(|r| {
+                        let Ok(devices) = &r.devices else { return HashMap::new() };
+                        let empty = SessionAccountData::default();
+                        build_rows(
+                            devices,
+                            &RowSources {
+                                own_device_id: &own,
+                                account_data: r.account.as_ref().map_or(&empty, |a| &a.data),
+                                pushers: r.pushers.as_deref().unwrap_or(&[]),
+                                server_supports_msc3881: r
+                                    .versions
+                                    .as_ref()
+                                    .is_ok_and(|v| v.has_unstable("org.matrix.msc3881")),
+                                trust: trust.as_ref(),
+                                now_ms: browser::now_ms() as i64,
+                                inactive_days,
+                                new_ids: Some(new_ids),
+                            },
+                        )
+                    })
+                    .unwrap_or_default()
                 })
-                .unwrap_or_default()
             })
         })
     }

@@ -97,6 +97,15 @@ impl SignOutFlow {
         }
     }
 
+    /// Signs out `ids` already confirmed elsewhere (the clean-up preview):
+    /// straight to the request, or to the re-authentication it needs.
+    pub fn start_confirmed(&self, ids: Vec<String>) {
+        self.start(ids);
+        if self.state.with_untracked(|s| s.phase == SignOutPhase::Confirm) {
+            self.primary();
+        }
+    }
+
     /// Closes the dialog; nothing changes on the server, and the typed
     /// password is not kept.
     pub fn cancel(&self) {
