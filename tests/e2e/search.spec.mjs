@@ -1,6 +1,6 @@
 // Search, sort and export of Other sessions, against the real Synapse.
 import fs from "node:fs";
-import { createAccount, expect, listedSessionIds, signIn, test } from "./fixtures.mjs";
+import { createAccount, expect, listedSessionIds, putAccountData, signIn, test } from "./fixtures.mjs";
 
 test("search finds sessions by name, id and IP beyond the first 50; sort and export follow the list", async ({
   page,
@@ -11,6 +11,12 @@ test("search finds sessions by name, id and IP beyond the first 50; sort and exp
   const sessions = [{ id: "SPECIALONE", name: "Café tablet", ip: "198.51.100.77" }];
   for (let i = 1; i <= 54; i++) sessions.push({ id: `BULK${String(i).padStart(2, "0")}`, name: `Laptop ${i}` });
   const account = await createAccount(env.hsBase, sessions);
+  // One session names its application (Element's client-information event).
+  await putAccountData(env.hsBase, account.logins.BULK07, "io.element.matrix_client_information.BULK07", {
+    name: "FluffyChat",
+    version: "1.20",
+    url: "https://fluffychat.im/web/",
+  });
   await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
   await expect(page.getByTestId("device-tile-BULK54")).toBeVisible();
   await expect(page.getByTestId("device-tile-SPECIALONE")).toHaveCount(0);
@@ -23,6 +29,12 @@ test("search finds sessions by name, id and IP beyond the first 50; sort and exp
     await expect(page.getByTestId("session-search-count")).toHaveText("1 of 55 sessions");
   }
   expect(new URL(page.url()).searchParams.get("q")).toBe("tablet café");
+  // By application name and by its address.
+  for (const query of ["fluffychat", "fluffychat.im/web"]) {
+    await search.fill(query);
+    await expect.poll(() => listedSessionIds(page)).toEqual(["BULK07"]);
+  }
+  await search.fill("tablet café");
   // Select all selects exactly what the search shows.
   await page.getByTestId("device-select-all-checkbox").check();
   await expect(page.getByTestId("sign-out-selection-cta")).toBeVisible();
