@@ -114,21 +114,29 @@ impl SeenSessions {
         }
         self.history.truncate(HISTORY_LIMIT);
         for p in present {
-            match self.known.get_mut(p.id) {
-                Some(k) => {
-                    k.name = p.name.to_string();
-                    k.last_seen_ts = p.last_seen_ts;
-                }
-                None => {
-                    let is_new = p.id != own_id;
-                    self.known.insert(p.id.to_string(), known(p, now_ms, is_new));
-                    if is_new {
-                        change.appeared.push(p.id.to_string());
-                    }
+            if let Some(k) = self.known.get_mut(p.id) {
+                k.name = p.name.to_string();
+                k.last_seen_ts = p.last_seen_ts;
+            } else if let Some(at) = self.kept_by_server(p.id, now_ms) {
+                // Back soon after this page signed it out: the server kept it.
+                let back = self.history.remove(at);
+                let k = Known { first_seen_ms: back.noticed_ms, ..known(p, now_ms, false) };
+                self.known.insert(p.id.to_string(), k);
+            } else {
+                let is_new = p.id != own_id;
+                self.known.insert(p.id.to_string(), known(p, now_ms, is_new));
+                if is_new {
+                    change.appeared.push(p.id.to_string());
                 }
             }
         }
         change
+    }
+
+    /// Where `id` is in the history if this page signed it out in the last
+    /// ten minutes (a session that is listed again then was kept).
+    fn kept_by_server(&self, id: &str, now_ms: i64) -> Option<usize> {
+        self.history.iter().position(|g| g.signed_out_here && g.id == id && now_ms - g.noticed_ms < 600_000)
     }
 
     /// The sessions marked New.
@@ -206,6 +214,19 @@ mod tests {
         assert_eq!(seen.history[0].last_seen_ts, Some(1000));
         seen.clear_history();
         assert!(seen.history.is_empty());
+    }
+
+    #[test]
+    fn a_session_the_server_kept_comes_back_as_it_was() {
+        let mut seen = SeenSessions::first_visit(&[p("A", "Phone"), p("B", "Laptop")], 50);
+        seen.observe(&[p("B", "Laptop")], "X", 60, &HashSet::from(["A".to_string()]));
+        let change = seen.observe(&[p("A", "Phone"), p("B", "Laptop")], "X", 61, &none());
+        assert!(change.appeared.is_empty());
+        assert!(seen.history.is_empty() && seen.new_ids().is_empty());
+        // One signed out elsewhere that signs in again with its id is new.
+        seen.observe(&[p("B", "Laptop")], "X", 70, &none());
+        let change = seen.observe(&[p("A", "Phone"), p("B", "Laptop")], "X", 71, &none());
+        assert_eq!(change.appeared, vec!["A".to_string()]);
     }
 
     #[test]

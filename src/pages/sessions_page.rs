@@ -150,8 +150,8 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
     let current_sign_out = CurrentSignOut::new(data, login);
     let client_info = ClientInfoSetting::new(data, config.brand.clone());
     let clean_up = CleanUp::new(other_ids, rows, flow, inactive_days);
+    flow.set_on_ending(Callback::new(move |ids: Vec<String>| watch.signed_out_here(&ids)));
     flow.set_on_done(Callback::new(move |ids: Vec<String>| {
-        watch.signed_out_here(&ids);
         expanded_ids.update(|e| ids.iter().for_each(|id| _ = e.remove(id)));
         selected_ids.update(|s| ids.iter().for_each(|id| _ = s.remove(id)));
         announcer.say(t_count("sessions.announce.signed_out", ids.len(), &[]));
@@ -251,6 +251,16 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 {move || live_problem.get().map(|problem| view! { class = class_name,
                     <p class="live-problem" role="status" data-testid="live-problem">{live_text(&problem)}</p>
                 })}
+                {move || flow.kept.with(|kept| (!kept.is_empty()).then(|| {
+                    let names = rows.with(|r| {
+                        kept.iter().map(|id| r.get(id).map_or(id.as_str(), |row| row.name()).to_string()).collect::<Vec<_>>()
+                    });
+                    view! {
+                        <p class="sm-alert" role="alert" data-testid="sign-out-kept">
+                            {t_count("sign_out.kept", kept.len(), &[("names", &names.join(", "))])}
+                        </p>
+                    }
+                }))}
                 <AccountNotices
                     ignored_sign_in_link=ignored_sign_in_link
                     pinned_now=verification.pinned_now

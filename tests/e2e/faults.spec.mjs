@@ -127,3 +127,29 @@ test("double clicks on Save and Sign out send one request each", async ({ page, 
   await expect(page.getByTestId("device-tile-PHONE")).toHaveCount(0);
   expect(proxy.count("POST", /\/delete_devices$/)).toBe(2);
 });
+
+test("a bulk sign-out the server carries out only in part says which sessions remain", async ({ page, env }) => {
+  const account = await createAccount(env.hsBase, [
+    { id: "PHONE", name: "Pixel 8" },
+    { id: "TABLET", name: "Galaxy Tab" },
+    { id: "LAPTOP", name: "Work laptop" },
+  ]);
+  await signIn(page, { appUrl: env.appUrl, homeserver: proxy.base, ...account });
+  proxy.setFault({ method: "POST", path: /\/delete_devices$/, kind: "keep", keep: ["LAPTOP"] });
+  await page.getByTestId("device-tile-checkbox-TABLET").check();
+  await page.getByTestId("device-tile-checkbox-LAPTOP").check();
+  await page.getByTestId("sign-out-selection-cta").click();
+  await page.getByRole("dialog", { name: "Sign out" }).getByTestId("dialog-primary-button").click();
+  const dialog = page.getByRole("dialog", { name: "Confirm your identity" });
+  await dialog.getByLabel("Password").fill(account.password);
+  await dialog.getByTestId("dialog-primary-button").click();
+  await expect(page.getByTestId("sign-out-kept")).toHaveText(
+    "The server did not sign out Work laptop: it is still listed. Try again, or sign it out from another device.",
+  );
+  await expect(page.getByTestId("announcement")).toHaveText("Signed out of 1 session.");
+  await expect(page.getByTestId("device-tile-TABLET")).toHaveCount(0);
+  await expect(page.getByTestId("device-tile-LAPTOP")).toBeVisible();
+  const left = (await listDevices(env.hsBase, account.logins.PHONE.accessToken)).map((d) => d.device_id);
+  expect(left).toContain("LAPTOP");
+  expect(left).not.toContain("TABLET");
+});

@@ -65,6 +65,13 @@ export async function startFaultProxy(targetBase) {
         };
         return pump();
       }
+      if (kind === "keep") {
+        // A server that quietly refuses part of a bulk sign-out: the
+        // sessions in `rule.keep` are left out of what reaches Synapse.
+        const request = JSON.parse(body.toString());
+        request.devices = (request.devices ?? []).filter((id) => !rule.keep.includes(id));
+        body = Buffer.from(JSON.stringify(request));
+      }
       const upstream = http.request(
         {
           hostname: target.hostname,
@@ -115,7 +122,7 @@ export async function startFaultProxy(targetBase) {
   return {
     base,
     requests,
-    /** `{ method, path: RegExp, kind, when?(body), location? }`, or null to lift. */
+    /** `{ method, path: RegExp, kind, when?(body), location?, keep? }`, or null to lift. */
     setFault(next) {
       rule = next;
       if (!next) releaseStalled();

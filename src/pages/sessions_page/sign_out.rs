@@ -11,6 +11,7 @@ use super::data::SessionsData;
 use crate::api::{ApiError, auth, devices};
 use crate::model::sign_out::{Next, SignOut, SignOutPhase, SignOutProblem};
 use crate::model::uia;
+use crate::web::browser;
 use crate::web::login::{LoginCtx, Notice};
 
 type DeleteRequest = (Vec<String>, Option<Value>);
@@ -25,6 +26,11 @@ pub struct SignOutFlow {
     request: Action<DeleteRequest, Result<(), ApiError>>,
     /// Called after the sessions are gone (clears the selection, announces).
     on_done: StoredValue<Option<Callback<Vec<String>>>>,
+    /// Called as the server accepted, before the sessions leave the list.
+    on_ending: StoredValue<Option<Callback<Vec<String>>>>,
+    /// Sessions the server said it signed out but still lists (a server may
+    /// refuse part of a request without saying so): shown, never hidden.
+    pub kept: RwSignal<Vec<String>>,
     listener: StoredValue<Option<WindowListenerHandle>, LocalStorage>,
     /// The server's page this flow opened; only it may report "authDone".
     popup: StoredValue<Option<web_sys::Window>, LocalStorage>,
@@ -50,6 +56,8 @@ impl SignOutFlow {
             password: RwSignal::new(String::new()),
             request,
             on_done: StoredValue::new(None),
+            on_ending: StoredValue::new(None),
+            kept: RwSignal::new(Vec::new()),
             listener: StoredValue::new_local(None),
             popup: StoredValue::new_local(None),
         };
@@ -60,6 +68,10 @@ impl SignOutFlow {
 
     pub fn set_on_done(&self, callback: Callback<Vec<String>>) {
         self.on_done.set_value(Some(callback));
+    }
+
+    pub fn set_on_ending(&self, callback: Callback<Vec<String>>) {
+        self.on_ending.set_value(Some(callback));
     }
 
     pub fn is_pending(&self) -> Signal<bool> {
@@ -94,6 +106,7 @@ impl SignOutFlow {
     pub fn start(&self, ids: Vec<String>) {
         if self.state.try_update(|s| s.start(ids)) == Some(true) {
             self.password.set(String::new());
+            self.kept.set(Vec::new());
         }
     }
 
@@ -155,13 +168,37 @@ impl SignOutFlow {
             }
             Next::Finished(ids) => {
                 self.stop_listening();
+                if let Some(Some(callback)) = self.on_ending.try_get_value() {
+                    callback.run(ids.clone());
+                }
                 self.data.remove_sessions(&ids);
                 self.password.set(String::new());
-                if let Some(Some(callback)) = self.on_done.try_get_value() {
-                    callback.run(ids);
-                }
+                self.confirm_gone(ids);
             }
         }
+    }
+
+    /// Reads the list again: sessions the server still lists come back,
+    /// named in `kept`; the others are reported done.
+    fn confirm_gone(&self, ids: Vec<String>) {
+        let flow = *self;
+        browser::spawn_owned(async move {
+            let listed = devices::list_devices(&flow.data.client()).await;
+            let (gone, kept) = match &listed {
+                Ok(list) => ids.iter().cloned().partition(|id| list.iter().all(|d| &d.device_id != id)),
+                // The sign-out itself succeeded; live updates correct the list.
+                Err(_) => (ids, Vec::new()),
+            };
+            if !kept.is_empty() {
+                flow.data.set_sessions(listed.ok(), None, None);
+            }
+            flow.kept.try_set(kept);
+            if !gone.is_empty()
+                && let Some(Some(callback)) = flow.on_done.try_get_value()
+            {
+                callback.run(gone);
+            }
+        });
     }
 
     /// Opens the account provider's page of an `m.oauth` stage in a new
