@@ -37,17 +37,6 @@ fn type_glyph(kind: DeviceType) -> (&'static str, &'static str) {
     }
 }
 
-/// The type as tests and styles name it (`data-type`).
-fn type_name(kind: DeviceType) -> &'static str {
-    match kind {
-        DeviceType::Mobile => "mobile",
-        DeviceType::Desktop => "desktop",
-        DeviceType::Web => "web",
-        DeviceType::Bot => "bot",
-        DeviceType::Unknown => "unknown",
-    }
-}
-
 /// Selection checkbox of a tile in the Other sessions list.
 #[derive(Clone, Copy)]
 pub struct TileSelection {
@@ -123,7 +112,7 @@ pub fn DeviceTile(
                     let kind = device_type();
                     let (label, path) = type_glyph(kind);
                     view! { class = class_name,
-                        <span class="type" role="img" aria-label=t(label) data-testid="device-type-icon" data-type=type_name(kind)>
+                        <span class="type" role="img" aria-label=t(label) data-testid="device-type-icon" data-type=kind.as_str()>
                             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                                 <path fill="currentColor" fill-rule="evenodd" d=path/>
                             </svg>

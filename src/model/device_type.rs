@@ -17,6 +17,19 @@ pub enum DeviceType {
     Unknown,
 }
 
+impl DeviceType {
+    /// The type as exports, tests and styles name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceType::Mobile => "mobile",
+            DeviceType::Desktop => "desktop",
+            DeviceType::Web => "web",
+            DeviceType::Bot => "bot",
+            DeviceType::Unknown => "unknown",
+        }
+    }
+}
+
 const BROWSERS: &[&str] = &["chrome", "chromium", "firefox", "safari", "edge", "opera", "brave", "vivaldi", "browser"];
 const MOBILE: &[&str] = &["android", "ios", "iphone", "ipad", "ipados", "mobile", "phone", "smartphone", "tablet"];
 const DESKTOP_OS: &[&str] =

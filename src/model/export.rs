@@ -31,17 +31,6 @@ fn verification(trust: Trust) -> &'static str {
     }
 }
 
-fn device_type(kind: crate::model::device_type::DeviceType) -> &'static str {
-    use crate::model::device_type::DeviceType;
-    match kind {
-        DeviceType::Mobile => "mobile",
-        DeviceType::Desktop => "desktop",
-        DeviceType::Web => "web",
-        DeviceType::Bot => "bot",
-        DeviceType::Unknown => "unknown",
-    }
-}
-
 /// Milliseconds since the epoch as `2026-12-02T07:32:56.000Z`.
 pub fn iso8601_utc(ms: i64) -> String {
     let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
@@ -77,7 +66,7 @@ fn record(row: &SessionRow) -> Value {
         "current": row.is_current,
         "inactive": row.is_inactive,
         "new": row.is_new,
-        "device_type": device_type(crate::model::device_type::of_row(row)),
+        "device_type": crate::model::device_type::of_row(row).as_str(),
     })
 }
 
