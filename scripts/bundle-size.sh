@@ -2,7 +2,9 @@
 # Prints the size of the release bundle in dist/: raw, gzip and brotli, for
 # what every visit loads (main wasm, js, css) and, separately, for the
 # verification module (verifier-*.js/.wasm), which the page imports only when
-# the user starts unlocking or verifying. `--short` prints one line.
+# the user starts unlocking or verifying, and for each translation catalog
+# (i18n-*.json; English is compiled in, a visitor fetches at most one other).
+# `--short` prints one line.
 set -euo pipefail
 cd "$(dirname "$0")/../dist"
 
@@ -27,7 +29,9 @@ total_br=$(( brotli[wasm] + brotli[js] + brotli[css] ))
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
 
 if [ "${1:-}" = "--short" ]; then
-  echo "bundle $(kb "$total_gz") gzip, $(kb "$total_raw") raw; verification module +$(kb "${gzip[verifier]}") gzip when used"
+  largest=0
+  for f in i18n-*.json; do [ -e "$f" ] && [ "$(gz "$f")" -gt "$largest" ] && largest=$(gz "$f"); done
+  echo "bundle $(kb "$total_gz") gzip, $(kb "$total_raw") raw, English built in; verification module +$(kb "${gzip[verifier]}") gzip when used; a non-English catalog +$(kb "$largest") gzip at most"
   exit 0
 fi
 printf '%-22s %12s %12s %12s\n' "" raw gzip brotli
@@ -37,3 +41,8 @@ done
 printf '%-22s %12s %12s %12s\n' "every visit" "$(kb "$total_raw")" "$(kb "$total_gz")" "$(kb "$total_br")"
 printf '%-22s %12s %12s %12s\n' "verification module" "$(kb "${raw[verifier]}")" "$(kb "${gzip[verifier]}")" "$(kb "${brotli[verifier]}")"
 printf '%-22s %12s %12s %12s\n' "with verification" "$(kb $(( total_raw + raw[verifier] )))" "$(kb $(( total_gz + gzip[verifier] )))" "$(kb $(( total_br + brotli[verifier] )))"
+for f in i18n-*.json; do
+  [ -e "$f" ] || continue
+  lang=${f#i18n-}; lang=${lang%-*}
+  printf '%-22s %12s %12s %12s\n' "catalog $lang" "$(kb "$(stat -c%s "$f")")" "$(kb "$(gz "$f")")" "$(kb "$(br "$f")")"
+done

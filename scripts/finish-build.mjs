@@ -5,7 +5,9 @@
 //     hashed file with an integrity hash (a strict CSP forbids inline script);
 //  3. the verification module (built unhashed, as Trunk does for workers)
 //     gets content-hashed names, announced in <meta name="verifier-module">;
-//  4. a CSP <meta> goes first in <head>. `connect-src` names where the page
+//  4. the non-English translation catalogs get content-hashed files,
+//     announced in <meta name="catalog-<lang>">;
+//  5. a CSP <meta> goes first in <head>. `connect-src` names where the page
 //     may send requests: set CSP_CONNECT_SRC at build time to pin your
 //     homeserver (default: any https server). Plain http to loopback
 //     (a local Synapse) is allowed only when CSP_ALLOW_LOOPBACK=1, as the
@@ -53,7 +55,24 @@ fs.writeFileSync(path.join(staging, glueName), glue);
 fs.unlinkSync(glueIn);
 html = html.replace(/<\/head>/, `  <meta name="verifier-module" content="./${glueName}" />\n  </head>`);
 
-// 4. The policy.
+// 4. The translation catalogs other than English (compiled in as the
+//    fallback): each its own hashed file, without translators' notes,
+//    announced in <meta name="catalog-<lang>">; fetched only in its language.
+const catalogDir = path.resolve("src/web/i18n");
+const catalogs = [];
+for (const file of fs.readdirSync(catalogDir).sort()) {
+  const lang = file.replace(/\.json$/, "");
+  if (lang === file || lang === "en") continue;
+  const texts = JSON.parse(fs.readFileSync(path.join(catalogDir, file), "utf8"));
+  for (const key of Object.keys(texts)) if (key.startsWith("_")) delete texts[key];
+  const body = JSON.stringify(texts);
+  const name = `i18n-${lang}-${hash(body)}.json`;
+  fs.writeFileSync(path.join(staging, name), body);
+  catalogs.push(`  <meta name="catalog-${lang}" content="./${name}" />\n`);
+}
+html = html.replace(/<\/head>/, `${catalogs.join("")}  </head>`);
+
+// 5. The policy.
 // CSP sources cannot name IPv6 literals; localhost covers ::1 by name.
 const loopback = process.env.CSP_ALLOW_LOOPBACK === "1" ? " http://localhost:* http://127.0.0.1:*" : "";
 const connect = process.env.CSP_CONNECT_SRC ? `${process.env.CSP_CONNECT_SRC}${loopback}` : `'self' https:${loopback}`;
@@ -72,4 +91,4 @@ html = html.replace(
   `<head>\n    <meta http-equiv="Content-Security-Policy" content="${policy}" />`,
 );
 fs.writeFileSync(indexPath, html);
-console.log(`finish-build: ${cssName}, ${loaderName}, ${glueName}, CSP connect-src ${connect}`);
+console.log(`finish-build: ${cssName}, ${loaderName}, ${glueName}, ${catalogs.length} catalogs, CSP connect-src ${connect}`);

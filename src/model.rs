@@ -12,6 +12,7 @@ pub mod edits;
 pub mod export;
 pub mod filters;
 pub mod homeserver;
+pub mod languages;
 pub mod links;
 pub mod messages;
 pub mod oauth;

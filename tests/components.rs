@@ -1294,3 +1294,21 @@ async fn the_history_lists_gone_sessions_and_clears() {
     assert_eq!(m.testid("history-not-saved").get_attribute("role").as_deref(), Some("alert"));
     assert!(!m.has_testid("history-list"));
 }
+
+/// The plural categories each catalog must have are the ones this
+/// browser's `Intl.PluralRules` selects from.
+#[wasm_bindgen_test]
+fn plural_categories_are_the_browsers() {
+    use matrix_sessions::model::languages::{LANGUAGES, plural_categories};
+    for lang in LANGUAGES {
+        let locales = js_sys::Array::of1(&lang.into());
+        let rules = js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new());
+        let options = rules.resolved_options();
+        let categories = js_sys::Reflect::get(&options, &"pluralCategories".into()).unwrap();
+        let mut browser: Vec<String> = js_sys::Array::from(&categories).iter().filter_map(|c| c.as_string()).collect();
+        browser.sort();
+        let mut ours: Vec<String> = plural_categories(lang).iter().map(|c| c.to_string()).collect();
+        ours.sort();
+        assert_eq!(ours, browser, "plural categories of {lang}");
+    }
+}

@@ -61,7 +61,7 @@ pub fn CleanUpDialog(
     let item = move |id: String| {
         let (name, activity) = (name_of(&id), activity_of(&id));
         let details = view! { class = class_name,
-            <span class="name">{name.clone()}</span>
+            <span class="name" dir="auto">{name.clone()}</span>
             <span class="meta">
                 {activity.map(|(text, full)| view! { class = class_name, <span title=full>{text}</span> " · " })}
                 <span translate="no" dir="ltr">{id.clone()}</span>

@@ -78,7 +78,7 @@ fn SessionFacts(#[prop(into)] row: Signal<SessionRow>) -> impl IntoView {
             <h4 class="section-title">{t("details.session_details")}</h4>
             <table class="table" data-testid="device-detail-metadata-session">
                 <tbody>
-                    <tr><th scope="row">{t("details.session_id")}</th><td class="mono">{id}</td></tr>
+                    <tr><th scope="row">{t("details.session_id")}</th><td class="mono"><span dir="ltr" translate="no">{id}</span></td></tr>
                     {move || last_activity().map(|text| view! { class = class_name,
                         <tr><th scope="row">{t("details.last_activity")}</th><td>{text}</td></tr>
                     })}
@@ -94,8 +94,8 @@ fn SessionFacts(#[prop(into)] row: Signal<SessionRow>) -> impl IntoView {
                             {info.version.clone().map(|v| view! { class = class_name, <tr><th scope="row">{t("details.version")}</th><td>{v}</td></tr> })}
                             {info.url.clone().map(|v| view! { class = class_name,
                                 <tr><th scope="row">{t("details.url")}</th><td>{match link {
-                                    Some(href) => view! { class = class_name, <a href=href target="_blank" rel="noopener noreferrer">{v}</a> }.into_any(),
-                                    None => v.into_any(),
+                                    Some(href) => view! { class = class_name, <a href=href target="_blank" rel="noopener noreferrer" dir="ltr">{v}</a> }.into_any(),
+                                    None => view! { class = class_name, <span dir="ltr">{v}</span> }.into_any(),
                                 }}</td></tr>
                             })}
                         </tbody>
@@ -106,7 +106,7 @@ fn SessionFacts(#[prop(into)] row: Signal<SessionRow>) -> impl IntoView {
                 <table class="table" data-testid="device-detail-metadata-device">
                     <caption class="caption">{t("details.device")}</caption>
                     <tbody>
-                        <tr><th scope="row">{t("details.ip")}</th><td>{ip}</td></tr>
+                        <tr><th scope="row">{t("details.ip")}</th><td><span dir="ltr" translate="no">{ip}</span></td></tr>
                     </tbody>
                 </table>
             })}

@@ -55,7 +55,7 @@ pub fn DeviceHeading(
                 when=move || is_editing.get()
                 fallback=move || view! { class = class_name,
                     <div class="read">
-                        <h3 class="name">{move || name.get()}</h3>
+                        <h3 class="name"><bdi>{move || name.get()}</bdi></h3>
                         <Button
                             style=ButtonStyle::Link
                             testid="device-heading-rename-cta"

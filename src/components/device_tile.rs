@@ -140,7 +140,7 @@ pub fn DeviceTile(
             </div>
             <div class="info" on:click=move |_| on_toggle.run(())>
                 <div class="title-row">
-                    <h4 class="name">{name}</h4>
+                    <h4 class="name"><bdi>{name}</bdi></h4>
                     {move || row.with(|r| r.is_new).then(|| view! { class = class_name,
                         <span class="new" data-testid="device-new-badge">{t("new.badge")}</span>
                     })}
@@ -153,7 +153,7 @@ pub fn DeviceTile(
                                 {inactive_text()}
                             </span>
                             {ip().map(|ip| view! { class = class_name,
-                                <span data-testid="device-metadata-lastSeenIp">{ip}</span>
+                                <span data-testid="device-metadata-lastSeenIp"><bdi dir="ltr" translate="no">{ip}</bdi></span>
                             })}
                         }.into_any()
                     } else {
@@ -165,9 +165,9 @@ pub fn DeviceTile(
                                 <span data-testid="device-metadata-lastActivity" title=full>{text}</span>
                             })}
                             {ip().map(|ip| view! { class = class_name,
-                                <span data-testid="device-metadata-lastSeenIp">{ip}</span>
+                                <span data-testid="device-metadata-lastSeenIp"><bdi dir="ltr" translate="no">{ip}</bdi></span>
                             })}
-                            <span data-testid="device-metadata-deviceId">{id.clone()}</span>
+                            <span data-testid="device-metadata-deviceId"><bdi dir="ltr" translate="no">{id.clone()}</bdi></span>
                         }.into_any()
                     }}
                 </div>

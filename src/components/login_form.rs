@@ -37,7 +37,7 @@ pub fn LoginForm(
     let homeserver_view = match locked {
         Some(address) => view! { class = class_name,
             <p class="locked" data-testid="login-homeserver-locked">
-                {t("login.homeserver_locked")} " " <strong>{address}</strong>
+                {t("login.homeserver_locked")} " " <strong dir="ltr">{address}</strong>
             </p>
         }
         .into_any(),
@@ -50,6 +50,7 @@ pub fn LoginForm(
                     data-testid="login-homeserver"
                     type="text"
                     inputmode="url"
+                    dir="ltr"
                     autocomplete="url"
                     autocapitalize="off"
                     spellcheck="false"

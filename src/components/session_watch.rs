@@ -63,7 +63,7 @@ pub fn SignedOutSessions(
         let how = t(if gone.signed_out_here { "history.here" } else { "history.elsewhere" });
         view! { class = class_name,
             <li class="item" data-testid=format!("history-item-{}", gone.id)>
-                <span class="name">{gone.name.clone()}</span>
+                <span class="name" dir="auto">{gone.name.clone()}</span>
                 <span class="meta">
                     <span translate="no" dir="ltr">{gone.id.clone()}</span>
                     {activity}

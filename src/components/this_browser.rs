@@ -75,7 +75,7 @@ pub fn ThisBrowser(
                 view! { class = class_name,
                     <div class="identity" data-testid="remembered-identity">
                         <p class="label">{t("settings.identity")}</p>
-                        <p class="key"><code translate="no">{fingerprint(&pin.master_key)}</code></p>
+                        <p class="key"><code translate="no" dir="ltr">{fingerprint(&pin.master_key)}</code></p>
                         <p class="hint">{since} " " {t("settings.identity_tofu")}</p>
                     </div>
                 }

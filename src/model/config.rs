@@ -51,7 +51,8 @@ pub struct AppConfig {
     /// When embedded in a frame: the parent page's origin, the only one that
     /// gets this page's messages.
     pub embed_parent_origin: Option<String>,
-    /// "en" or "de"; `None` follows the browser.
+    /// A shipped language (`languages::LANGUAGES`); `None` follows the
+    /// browser.
     pub language: Option<String>,
 }
 
@@ -181,11 +182,13 @@ pub fn parse_config(text: &str) -> Result<AppConfig, ConfigError> {
         }
         config.embed_parent_origin = Some(origin);
     }
-    if let Some(language) = raw.language {
-        match language.as_str() {
-            "auto" => {}
-            "en" | "de" => config.language = Some(language),
-            _ => return Err(field_error("language", "must be \"auto\", \"en\" or \"de\"")),
+    if let Some(language) = raw.language.filter(|l| l != "auto") {
+        match crate::model::languages::shipped(&language) {
+            Some(tag) => config.language = Some(tag.to_string()),
+            None => {
+                let shipped = crate::model::languages::LANGUAGES.join(", ");
+                return Err(field_error("language", &format!("must be \"auto\" or one of {shipped}")));
+            }
         }
     }
     Ok(config)
@@ -251,7 +254,9 @@ mod tests {
         assert!(error_of(r#"{"portal_name":"x"}"#).contains("portal_name"));
         assert!(error_of(r#"{"embed_parent_origin":"https://x.org/path"}"#).contains("embed_parent_origin"));
         assert!(error_of(r#"{"embed_parent_origin":"*"}"#).contains("embed_parent_origin"));
-        assert!(error_of(r#"{"language":"fr"}"#).contains("language"));
+        assert!(error_of(r#"{"language":"sv"}"#).contains("language"));
+        assert_eq!(parse_config(r#"{"language":"pt-br"}"#).unwrap().language.as_deref(), Some("pt-BR"));
+        assert_eq!(parse_config(r#"{"language":"fr"}"#).unwrap().language.as_deref(), Some("fr"));
         assert_eq!(parse_config(r#"{"language":"de"}"#).unwrap().language.as_deref(), Some("de"));
         assert_eq!(parse_config(r#"{"language":"auto"}"#).unwrap().language, None);
         assert!(parse_config("not json").is_err());

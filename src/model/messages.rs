@@ -79,6 +79,16 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// `fill` for right-to-left languages: each value is a bidi isolate
+/// (U+2068 … U+2069, what `<bdi>` does), so a session id, address or URL
+/// keeps its own direction inside the sentence around it.
+pub fn fill_isolated(template: &str, args: &[(&str, &str)]) -> String {
+    let isolated: Vec<(&str, String)> =
+        args.iter().map(|(name, value)| (*name, format!("\u{2068}{value}\u{2069}"))).collect();
+    let args: Vec<(&str, &str)> = isolated.iter().map(|(name, value)| (*name, value.as_str())).collect();
+    fill(template, &args)
+}
+
 /// The plural category of `count` for languages whose rule is "one for
 /// exactly 1, other otherwise" (English, German) — used where the browser's
 /// rules are not available (native tests).
@@ -101,10 +111,31 @@ pub fn placeholders(template: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
     use super::*;
+    use crate::model::languages::{LANGUAGES, plural_categories};
 
     const EN: &str = include_str!("../web/i18n/en.json");
-    const DE: &str = include_str!("../web/i18n/de.json");
+
+    fn catalog(lang: &str) -> Catalog {
+        let path = format!("{}/src/web/i18n/{lang}.json", env!("CARGO_MANIFEST_DIR"));
+        let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        parse_catalog(&json).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    const CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+    /// Each message: its plural forms by category, or its one text under "".
+    fn messages(catalog: &Catalog) -> BTreeMap<&str, BTreeMap<&str, &str>> {
+        let mut messages: BTreeMap<&str, BTreeMap<&str, &str>> = BTreeMap::new();
+        for (key, text) in catalog {
+            let (message, category) =
+                key.rsplit_once('.').filter(|(_, category)| CATEGORIES.contains(category)).unwrap_or((key, ""));
+            messages.entry(message).or_default().insert(category, text);
+        }
+        messages
+    }
 
     #[test]
     fn fills_placeholders() {
@@ -113,30 +144,48 @@ mod tests {
     }
 
     #[test]
-    fn english_and_german_have_the_same_messages_and_placeholders() {
-        let en = parse_catalog(EN).unwrap();
-        let de = parse_catalog(DE).unwrap();
-        let mut missing: Vec<&String> = en.keys().filter(|k| !de.contains_key(*k)).collect();
-        missing.sort();
-        assert!(missing.is_empty(), "German lacks {missing:?}");
-        let mut extra: Vec<&String> = de.keys().filter(|k| !en.contains_key(*k)).collect();
-        extra.sort();
-        assert!(extra.is_empty(), "German has unknown keys {extra:?}");
-        for (key, text) in &en {
-            assert_eq!(placeholders(text), placeholders(&de[key]), "placeholders of {key}");
-        }
+    fn right_to_left_values_are_isolated() {
+        assert_eq!(
+            fill_isolated("({id}) {name}", &[("id", "ABC/1"), ("name", "هاتف")]),
+            "(\u{2068}ABC/1\u{2069}) \u{2068}هاتف\u{2069}"
+        );
     }
 
+    /// Every shipped catalog has exactly English's messages, each plural
+    /// message in exactly the categories its language selects, and the
+    /// same placeholders (a plural form other than `other` may leave some
+    /// out, as "one session" says the number in words).
     #[test]
-    fn plural_messages_have_one_and_other() {
-        for catalog in [parse_catalog(EN).unwrap(), parse_catalog(DE).unwrap()] {
-            for key in catalog.keys() {
-                if let Some(base) = key.strip_suffix(".one") {
-                    assert!(catalog.contains_key(&format!("{base}.other")), "{base}.other");
+    fn every_catalog_has_the_english_messages_placeholders_and_plural_forms() {
+        let english = catalog("en");
+        let en = messages(&english);
+        for lang in LANGUAGES {
+            let texts = catalog(lang);
+            let theirs = messages(&texts);
+            let missing: Vec<&&str> = en.keys().filter(|k| !theirs.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+            let extra: Vec<&&str> = theirs.keys().filter(|k| !en.contains_key(*k)).collect();
+            assert!(extra.is_empty(), "{lang} has unknown messages {extra:?}");
+            let needed: BTreeSet<&str> = plural_categories(lang).iter().copied().collect();
+            for (message, forms) in &theirs {
+                let english = &en[message];
+                if let Some(text) = english.get("") {
+                    assert_eq!(forms.keys().collect::<Vec<_>>(), [&""], "{lang}: {message} is not a plural message");
+                    assert_eq!(placeholders(forms[""]), placeholders(text), "{lang}: placeholders of {message}");
+                    continue;
                 }
-                if let Some(base) = key.strip_suffix(".other") {
-                    assert!(catalog.contains_key(&format!("{base}.one")), "{base}.one");
+                let categories: BTreeSet<&str> = forms.keys().copied().collect();
+                assert_eq!(categories, needed, "{lang}: plural forms of {message}");
+                let allowed: BTreeSet<String> = english.values().flat_map(|t| placeholders(t)).collect();
+                for (category, text) in forms {
+                    let used: BTreeSet<String> = placeholders(text).into_iter().collect();
+                    assert!(used.is_subset(&allowed), "{lang}: {message}.{category} has unknown placeholders");
                 }
+                assert_eq!(
+                    placeholders(forms["other"]),
+                    placeholders(english["other"]),
+                    "{lang}: placeholders of {message}.other"
+                );
             }
         }
     }
@@ -188,20 +237,42 @@ mod tests {
         assert!(missing.is_empty(), "keys missing from en.json: {missing:#?}");
     }
 
-    /// Ending a session is always "Sign out" ("Abmelden"), never "Remove"
-    /// or "Delete"; only what this browser keeps is removed or cleared.
+    /// Ending a session is always "Sign out" ("Abmelden", "Se déconnecter"),
+    /// never "Remove" or "Delete", in every language; only what this
+    /// browser keeps is removed or cleared.
     #[test]
     fn ending_a_session_is_called_sign_out() {
-        let local =
-            ["sign_out.remove_locally", "login.notice.", "history.clear", "history.cleared", "clean_up.preview"];
-        for catalog in [parse_catalog(EN).unwrap(), parse_catalog(DE).unwrap()] {
-            for (key, text) in &catalog {
+        let local = [
+            "sign_out.remove_locally",
+            "login.notice.removed_locally",
+            "login.notice.unreadable",
+            "login.notice.incomplete",
+            "login.notice.other_homeserver",
+            "history.clear",
+            "history.cleared",
+            "clean_up.preview",
+        ];
+        // Word stems for removing or deleting, by language.
+        let words: [(&str, &[&str]); 9] = [
+            ("en", &["remove", "delete"]),
+            ("de", &["entfern", "lösch"]),
+            ("fr", &["supprim", "retir"]),
+            ("es", &["elimin", "borr", "quitar"]),
+            ("it", &["rimuov", "rimoss", "elimin", "cancell"]),
+            ("nl", &["verwijder", "wis "]),
+            ("pl", &["usuń", "usun", "skasuj"]),
+            ("pt-BR", &["remov", "exclu", "apag"]),
+            ("ar", &["حذف", "إزالة", "أزل", "أُزيل"]),
+        ];
+        assert_eq!(words.map(|(lang, _)| lang), LANGUAGES);
+        for (lang, stems) in words {
+            for (key, text) in &catalog(lang) {
                 if local.iter().any(|l| key.starts_with(l)) || key.contains("forget") {
                     continue;
                 }
                 let lower = text.to_lowercase();
-                for word in ["remove", "delete", "entfern", "lösch"] {
-                    assert!(!lower.contains(word), "{key} says {word:?}: {text}");
+                for word in stems {
+                    assert!(!lower.contains(word), "{lang}: {key} says {word:?}: {text}");
                 }
             }
         }

@@ -1,7 +1,10 @@
-//! The page's language: texts from the translation files in `src/web/i18n/`
-//! (English and German), plural forms chosen by the browser's
-//! `Intl.PluralRules`, dates formatted by `Intl.DateTimeFormat` (in
-//! `format.rs`). The language comes from `config.json` or the browser.
+//! The page's language: texts from the translation files in `src/web/i18n/`,
+//! plural forms chosen by the browser's `Intl.PluralRules`, dates formatted
+//! by `Intl.DateTimeFormat` (in `format.rs`). The language comes from
+//! `config.json` or the browser. English is compiled in; every other
+//! catalog is its own hashed file (named by the build in
+//! `<meta name="catalog-<lang>">`) fetched at start, and a catalog that
+//! cannot be loaded leaves the page in English.
 
 use std::cell::RefCell;
 
@@ -10,16 +13,17 @@ use wasm_bindgen::JsValue;
 use crate::api::ApiError;
 use crate::api::address::AddressError;
 use crate::api::auth::DiscoveryError;
-use crate::model::messages::{Catalog, Text, api_error_text, fill, parse_catalog, simple_plural_category};
+use crate::api::http;
+use crate::model::languages::{FALLBACK, best_match, is_rtl};
+use crate::model::messages::{
+    Catalog, Text, api_error_text, fill, fill_isolated, parse_catalog, simple_plural_category,
+};
 
 const EN: &str = include_str!("i18n/en.json");
-const DE: &str = include_str!("i18n/de.json");
-
-/// Languages with a complete translation file.
-pub const LANGUAGES: [&str; 2] = ["en", "de"];
 
 struct Active {
     lang: &'static str,
+    /// Empty for English: the fallback says it all.
     messages: Catalog,
     fallback: Catalog,
     plurals: Option<js_sys::Intl::PluralRules>,
@@ -29,37 +33,64 @@ thread_local! {
     static ACTIVE: RefCell<Option<Active>> = const { RefCell::new(None) };
 }
 
-/// The best supported language for the browser's preferences.
-fn browser_language() -> &'static str {
+/// The best shipped language for the browser's preferences.
+pub fn browser_language() -> &'static str {
     let preferred: Vec<String> = web_sys::window()
         .map(|w| w.navigator().languages().iter().filter_map(|l| l.as_string()).collect())
         .unwrap_or_default();
-    preferred
-        .iter()
-        .find_map(|tag| {
-            let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-            LANGUAGES.into_iter().find(|l| *l == primary)
-        })
-        .unwrap_or("en")
+    best_match(&preferred).unwrap_or(FALLBACK)
 }
 
-/// Chooses the language: `choice` is "en", "de", or `None` for the
-/// browser's. Also sets `<html lang>`.
-pub fn init(choice: Option<&str>) {
-    let lang = choice.and_then(|c| LANGUAGES.into_iter().find(|l| *l == c)).unwrap_or_else(browser_language);
+/// The built file of `lang`'s catalog, from the page's `<meta>`.
+fn catalog_url(lang: &str) -> Result<String, String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let meta = document
+        .query_selector(&format!("meta[name=\"catalog-{lang}\"]"))
+        .ok()
+        .flatten()
+        .ok_or_else(|| format!("the build names no catalog for {lang}"))?;
+    meta.get_attribute("content").ok_or_else(|| format!("the build names no catalog for {lang}"))
+}
+
+/// Fetches and reads `lang`'s catalog (nothing to fetch for English).
+pub async fn fetch_catalog(lang: &'static str) -> Result<Catalog, String> {
+    if lang == FALLBACK {
+        return Ok(Catalog::new());
+    }
+    let url = catalog_url(lang)?;
+    let res = http::get_document(&url, 10_000).await.map_err(|e| format!("{e:?}"))?;
+    if !(200..300).contains(&res.status) {
+        return Err(format!("HTTP {}", res.status));
+    }
+    parse_catalog(&res.body).map_err(|e| e.to_string())
+}
+
+/// Makes `lang` the page's language with its fetched catalog; English when
+/// the catalog could not be had (said in the console, not on the page).
+/// Also sets `<html lang>` and `dir`.
+pub fn activate(lang: &'static str, catalog: Result<Catalog, String>) {
+    let (lang, messages) = match catalog {
+        Ok(messages) => (lang, messages),
+        Err(problem) => {
+            web_sys::console::warn_1(
+                &format!("the {lang} texts could not be loaded ({problem}); showing English").into(),
+            );
+            (FALLBACK, Catalog::new())
+        }
+    };
     let fallback = parse_catalog(EN).unwrap_or_default();
-    let messages = if lang == "en" { fallback.clone() } else { parse_catalog(DE).unwrap_or_default() };
     let locales = js_sys::Array::of1(&JsValue::from_str(lang));
     let plurals = Some(js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new()));
     ACTIVE.with(|a| *a.borrow_mut() = Some(Active { lang, messages, fallback, plurals }));
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", lang);
+        let _ = root.set_attribute("dir", if is_rtl(lang) { "rtl" } else { "ltr" });
     }
 }
 
 fn with_active<R>(f: impl FnOnce(&Active) -> R) -> R {
     if ACTIVE.with(|a| a.borrow().is_none()) {
-        init(None);
+        activate(FALLBACK, Ok(Catalog::new()));
     }
     ACTIVE.with(|a| match a.borrow().as_ref() {
         Some(active) => f(active),
@@ -71,7 +102,7 @@ fn with_active<R>(f: impl FnOnce(&Active) -> R) -> R {
     })
 }
 
-/// The active language tag ("en", "de").
+/// The active language tag ("en", "pt-BR").
 pub fn lang() -> &'static str {
     with_active(|a| a.lang)
 }
@@ -84,7 +115,13 @@ pub fn t(key: &str) -> String {
 
 /// `t` with `{name}` placeholders filled.
 pub fn t_with(key: &str, args: &[(&str, &str)]) -> String {
-    fill(&t(key), args)
+    fill_in(&t(key), args)
+}
+
+/// Fills a template; in a right-to-left language each value keeps its own
+/// direction.
+fn fill_in(template: &str, args: &[(&str, &str)]) -> String {
+    if with_active(|a| is_rtl(a.lang)) { fill_isolated(template, args) } else { fill(template, args) }
 }
 
 /// The plural form of `key` for `count` (`key.one`, `key.other`, …), with
@@ -104,7 +141,7 @@ pub fn t_count(key: &str, count: usize, args: &[(&str, &str)]) -> String {
     let count_text = count.to_string();
     let mut all = vec![("count", count_text.as_str())];
     all.extend_from_slice(args);
-    fill(&template, &all)
+    fill_in(&template, &all)
 }
 
 /// What a failed homeserver call says, in the page's language.

@@ -1,4 +1,5 @@
-//! Start-up: the panic screen, `config.json`, then the app.
+//! Start-up: the panic screen, `config.json` and the language's texts, then
+//! the app.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -7,6 +8,7 @@ use crate::api::http;
 use crate::app::App;
 use crate::contexts::SignInReturn;
 use crate::model::config::{AppConfig, ConfigError, parse_config, text_colour_on};
+use crate::model::languages::{FALLBACK, shipped};
 use crate::web::i18n;
 
 /// Replaces a frozen page with a message when the app panics: a WebAssembly
@@ -104,12 +106,20 @@ pub fn start() {
     };
     // Keys of earlier versions move under this deployment's namespace.
     crate::web::storage::migrate();
-    // The browser's language until config.json may choose another.
-    i18n::init(None);
+    // English until a catalog is in; the browser's language is fetched
+    // alongside config.json, which may choose another.
+    i18n::activate(FALLBACK, Ok(Default::default()));
+    let browser_language = i18n::browser_language();
     wasm_bindgen_futures::spawn_local(async move {
-        match load_config().await {
+        let (config, catalog) = futures::join!(load_config(), i18n::fetch_catalog(browser_language));
+        let chosen = match &config {
+            Ok(config) => config.language.as_deref().and_then(shipped).unwrap_or(browser_language),
+            Err(_) => browser_language,
+        };
+        let catalog = if chosen == browser_language { catalog } else { i18n::fetch_catalog(chosen).await };
+        i18n::activate(chosen, catalog);
+        match config {
             Ok(config) => {
-                i18n::init(config.language.as_deref());
                 apply_theme(&config);
                 crate::web::embed::init(config.embed_parent_origin.clone());
                 leptos::mount::mount_to_body(move || view! { <App config=config sign_in_return=sign_in_return/> })

@@ -50,6 +50,12 @@ function bundleSizes() {
   sizes.total = sum(sizes.wasm, sizes.js, sizes.css);
   sizes.verification = measure(all.filter((f) => isVerifier(f) && /\.(wasm|js)$/.test(f)));
   sizes.withVerification = sum(sizes.total, sizes.verification);
+  // English is compiled in; a visitor in another language fetches its one
+  // catalog (i18n-<lang>-<hash>.json) besides the main bundle.
+  sizes.largestCatalog = all
+    .filter((f) => /^i18n-.+\.json$/.test(f))
+    .map((f) => measure([f]))
+    .reduce((a, b) => (b.gzip > a.gzip ? b : a), { raw: 0, gzip: 0, brotli: 0 });
   return sizes;
 }
 
@@ -258,6 +264,7 @@ async function main() {
       total: "every visit (main)",
       verification: "verification module",
       withVerification: "main + verification",
+      largestCatalog: "largest other catalog",
     };
     for (const [kind, label] of Object.entries(labels)) {
       const b = bundle[kind];
