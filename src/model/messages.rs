@@ -208,7 +208,7 @@ mod tests {
                     continue;
                 }
                 let source = std::fs::read_to_string(&path).unwrap();
-                for call in ["t(\"", "t_with(\"", "t_count(\""] {
+                for call in ["t(\"", "t_with(\"", "t_plain(\"", "t_count(\""] {
                     let mut pieces = source.split(call);
                     let mut before = pieces.next().unwrap_or("");
                     for part in pieces {

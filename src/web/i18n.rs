@@ -118,6 +118,12 @@ pub fn t_with(key: &str, args: &[(&str, &str)]) -> String {
     fill_in(&t(key), args)
 }
 
+/// `t_with` without bidi isolates, for text that leaves the page (a
+/// session name the server stores and other apps show).
+pub fn t_plain(key: &str, args: &[(&str, &str)]) -> String {
+    fill(&t(key), args)
+}
+
 /// Fills a template; in a right-to-left language each value keeps its own
 /// direction.
 fn fill_in(template: &str, args: &[(&str, &str)]) -> String {

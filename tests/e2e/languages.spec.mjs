@@ -4,9 +4,9 @@
 // in English.
 import fs from "node:fs";
 import path from "node:path";
-import { createAccount, expect, test } from "./fixtures.mjs";
+import { createAccount, expect, storedLogin, test } from "./fixtures.mjs";
 import { expectNoAxeViolations } from "./a11y.mjs";
-import { ROOT } from "../support/synapse.mjs";
+import { ROOT, listDevices } from "../support/synapse.mjs";
 import { startStaticServer } from "../support/static-server.mjs";
 
 const catalog = (lang) => JSON.parse(fs.readFileSync(path.join(ROOT, "src/web/i18n", `${lang}.json`), "utf8"));
@@ -127,6 +127,12 @@ test.describe("in an Arabic browser", () => {
       await expectNoAxeViolations(page, `sign-in, Arabic, ${width} px`);
       await signInByForm(page, env, account);
       await expect(page.getByRole("heading", { name: ar["other.title"] })).toBeVisible();
+      // The new session's name, stored on the server for every app to show,
+      // carries no bidi control characters.
+      const login = await storedLogin(page);
+      const own = (await listDevices(env.hsBase, login.access_token)).find((d) => d.device_id === login.device_id);
+      expect(own.display_name).toMatch(/\(.+\)$/);
+      expect(own.display_name).not.toMatch(/[\u2066-\u2069]/);
 
       // Mirrored: a tile's checkbox is at its right, the name to its left.
       const tile = page.getByTestId("device-tile-LAPTOP");

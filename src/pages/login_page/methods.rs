@@ -9,7 +9,7 @@ use crate::model::oauth::{OAuthServer, oauth_server};
 use crate::model::sign_in::SignInProblem;
 use crate::model::user_agent::browser_and_os;
 use crate::web::browser;
-use crate::web::i18n::{t, t_with};
+use crate::web::i18n::{t, t_plain, t_with};
 
 /// A homeserver found for what was typed, with its sign-in methods.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,9 +47,10 @@ pub fn oauth_label(server: &OAuthServer) -> String {
 /// language.
 pub fn session_name(brand: &str) -> String {
     let agent = match browser_and_os(&browser::user_agent()) {
-        (Some(b), Some(o)) => t_with("session_name.browser_on_os", &[("browser", b), ("os", o)]),
+        // Plain: the server stores the name and other apps show it.
+        (Some(b), Some(o)) => t_plain("session_name.browser_on_os", &[("browser", b), ("os", o)]),
         (Some(b), None) => b.to_string(),
-        (None, Some(o)) => t_with("session_name.browser_on_os", &[("browser", &t("session_name.browser")), ("os", o)]),
+        (None, Some(o)) => t_plain("session_name.browser_on_os", &[("browser", &t("session_name.browser")), ("os", o)]),
         (None, None) => t("session_name.browser"),
     };
     format!("{brand} ({agent})")
