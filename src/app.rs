@@ -11,7 +11,7 @@ use crate::pages::sessions_page::SessionsPage;
 #[component]
 pub fn App(config: AppConfig, sign_in_return: Option<SignInReturn>) -> impl IntoView {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-        document.set_title(&crate::web::i18n::t_with("app.title", &[("brand", &config.brand)]));
+        document.set_title(&crate::web::i18n::t_plain("app.title", &[("brand", &config.brand)]));
     }
     if sign_in_return.as_ref().is_some_and(SignInReturn::handed_over) {
         // This is the sign-in popup of a framed page, which closes it.

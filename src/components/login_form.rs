@@ -103,6 +103,7 @@ pub fn LoginForm(
                         id="login-username"
                         data-testid="login-username"
                         type="text"
+                        dir="ltr"
                         autocomplete="username"
                         autocapitalize="off"
                         spellcheck="false"

@@ -1,5 +1,5 @@
 //! Translation catalogs: JSON files mapping message keys to text, with
-//! `{name}` placeholders and plural forms as `key.one` / `key.other` (CLDR
+//! `{name}` placeholders and plural forms as `key.one`, `key.few`, … (CLDR
 //! categories; the browser's `Intl.PluralRules` picks the category).
 
 use std::collections::HashMap;

@@ -203,7 +203,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
             if watch.notify_on().get_untracked() {
                 browser::notify(
                     &t("new.notification_title"),
-                    &t_with("new.notification_body", &[("name", &names), ("user", &user_id)]),
+                    &i18n::t_plain("new.notification_body", &[("name", &names), ("user", &user_id)]),
                     "matrix-sessions-new-session",
                 );
             }

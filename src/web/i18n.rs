@@ -58,7 +58,8 @@ pub async fn fetch_catalog(lang: &'static str) -> Result<Catalog, String> {
         return Ok(Catalog::new());
     }
     let url = catalog_url(lang)?;
-    let res = http::get_document(&url, 10_000).await.map_err(|e| format!("{e:?}"))?;
+    // Short: the page is usable in English without it.
+    let res = http::get_document(&url, 5_000).await.map_err(|e| format!("{e:?}"))?;
     if !(200..300).contains(&res.status) {
         return Err(format!("HTTP {}", res.status));
     }
@@ -94,7 +95,7 @@ fn with_active<R>(f: impl FnOnce(&Active) -> R) -> R {
     }
     ACTIVE.with(|a| match a.borrow().as_ref() {
         Some(active) => f(active),
-        // Unreachable after `init`; English keeps the page readable anyway.
+        // Unreachable after `activate`; English keeps the page readable anyway.
         None => {
             let fallback = parse_catalog(EN).unwrap_or_default();
             f(&Active { lang: "en", messages: fallback.clone(), fallback, plurals: None })
@@ -119,7 +120,7 @@ pub fn t_with(key: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// `t_with` without bidi isolates, for text that leaves the page (a
-/// session name the server stores and other apps show).
+/// session name the server stores, the window title, a notification).
 pub fn t_plain(key: &str, args: &[(&str, &str)]) -> String {
     fill(&t(key), args)
 }

@@ -1,6 +1,7 @@
 //! Start-up: the panic screen, `config.json` and the language's texts, then
 //! the app.
 
+use futures::FutureExt;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -107,16 +108,24 @@ pub fn start() {
     // Keys of earlier versions move under this deployment's namespace.
     crate::web::storage::migrate();
     // English until a catalog is in; the browser's language is fetched
-    // alongside config.json, which may choose another.
+    // alongside config.json, which may choose another (then the first fetch
+    // is dropped, not waited for).
     i18n::activate(FALLBACK, Ok(Default::default()));
     let browser_language = i18n::browser_language();
+    let (early, early_catalog) = i18n::fetch_catalog(browser_language).remote_handle();
+    wasm_bindgen_futures::spawn_local(early);
     wasm_bindgen_futures::spawn_local(async move {
-        let (config, catalog) = futures::join!(load_config(), i18n::fetch_catalog(browser_language));
+        let config = load_config().await;
         let chosen = match &config {
             Ok(config) => config.language.as_deref().and_then(shipped).unwrap_or(browser_language),
             Err(_) => browser_language,
         };
-        let catalog = if chosen == browser_language { catalog } else { i18n::fetch_catalog(chosen).await };
+        let catalog = if chosen == browser_language {
+            early_catalog.await
+        } else {
+            drop(early_catalog);
+            i18n::fetch_catalog(chosen).await
+        };
         i18n::activate(chosen, catalog);
         match config {
             Ok(config) => {
