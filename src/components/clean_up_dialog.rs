@@ -140,7 +140,12 @@ pub fn CleanUpDialog(
             </div>
             <p class="sm-dialog__text" role="status" data-testid="clean-up-summary">{summary}</p>
             <ul class="list" data-testid="clean-up-list">
-                <For each=move || candidates.get() key=|id| id.clone() children=item/>
+                // Built only while open: the preview can list thousands.
+                <For
+                    each=move || if is_open.get() { candidates.get() } else { Vec::new() }
+                    key=|id| id.clone()
+                    children=item
+                />
             </ul>
             <div class="sm-dialog__buttons">
                 <Button style=ButtonStyle::Secondary testid="clean-up-cancel" on_click=on_cancel>
