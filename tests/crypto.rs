@@ -9,7 +9,7 @@ use wasm_bindgen_test::*;
 
 use matrix_sessions::model::sas::b64;
 use matrix_sessions::model::secret_storage::{self as ss, EncryptedSecret, KeyDescription};
-use matrix_sessions::model::trust::has_valid_signature;
+use matrix_sessions::model::trust::{CrossSigning, SignatureCheck, Trust, judge, needed_checks};
 use matrix_sessions::web::{crypto, secrets};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -94,7 +94,44 @@ async fn ed25519_seeds_give_the_published_keys_and_valid_signatures() {
     let ssk = crypto::ed25519_from_seed(&hex(s(&cs["seeds_hex"], "self_signing"))).await.unwrap();
     let object = serde_json::json!({"user_id": "@carol:localhost", "device_id": "NEW", "keys": {}});
     let signed = secrets::sign_object(&object, &ssk, "@carol:localhost", &b64(&ssk.public)).await.unwrap();
-    assert!(has_valid_signature(&signed, "@carol:localhost", &b64(&ssk.public), &b64(&ssk.public)));
+    let check = SignatureCheck::of(&signed, "@carol:localhost", &b64(&ssk.public), &b64(&ssk.public)).unwrap();
+    assert_eq!(crypto::ed25519_verify_all(&[check]).await.unwrap(), [true]);
+}
+
+/// The page's signature checks, done by the browser, on the spec's
+/// cross-signing vectors: the valid chain holds, tampering breaks it.
+#[wasm_bindgen_test]
+async fn the_browser_checks_the_cross_signing_vectors() {
+    let cs = spec()["cross_signing"].clone();
+    let user = "@carol:localhost";
+    let answer = |device: Value| {
+        serde_json::json!({
+            "device_keys": { user: { "PHONE": device } },
+            "master_keys": { user: cs["keys_query_master_keys_entry"] },
+            "self_signing_keys": { user: cs["keys_query_self_signing_keys_entry"] },
+        })
+    };
+    let judged = |keys: Value| async move {
+        let needed = needed_checks(&keys, user);
+        let results = crypto::ed25519_verify_all(&needed).await.unwrap();
+        judge(&keys, user, &mut |c| needed.iter().position(|n| n == c).is_some_and(|i| results[i]))
+    };
+    let phone = cs["keys_query_device_keys_PHONE"].clone();
+    let (chain, sessions) = judged(answer(phone.clone())).await;
+    assert!(matches!(chain, CrossSigning::Ready { .. }));
+    assert_eq!(sessions["PHONE"], Trust::Verified);
+    let mut tampered = phone.clone();
+    tampered["algorithms"] = serde_json::json!(["m.megolm.v1.aes-sha2"]);
+    assert_eq!(judged(answer(tampered)).await.1["PHONE"], Trust::Unverified);
+    // A key that is not a curve point, and a signature that is not base64,
+    // are invalid, not errors.
+    let ssk = s(&cs["public_keys"], "self_signing").to_string();
+    let mut bad = SignatureCheck::of(&phone, user, &ssk, &ssk).unwrap();
+    let good = bad.clone();
+    bad.public_key = "//////////////////////////////////////////8".into();
+    let mut garbled = good.clone();
+    garbled.signature = "not base64!".into();
+    assert_eq!(crypto::ed25519_verify_all(&[good, bad, garbled]).await.unwrap(), [true, false, false]);
 }
 
 #[wasm_bindgen_test]

@@ -16,7 +16,7 @@ use matrix_sessions::model::account_data::SessionAccountData;
 use matrix_sessions::model::config::parse_config;
 use matrix_sessions::model::push::push_toggle;
 use matrix_sessions::model::stored_login::parse_stored_login;
-use matrix_sessions::model::trust::{SignatureCache, cross_signing, device_objects, device_trust_cached};
+use matrix_sessions::model::trust::{judge, needed_checks};
 use matrix_sessions::model::uia::next_step;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -152,11 +152,8 @@ fn decode_everything(body: &str) {
 fn use_value(value: &Value) {
     for user in ["@alice:hs", "@carol:localhost"] {
         // What the page does with a `/keys/query` answer.
-        let chain = cross_signing(value, user);
-        let mut cache = SignatureCache::default();
-        for (id, object) in device_objects(value, user) {
-            let _ = device_trust_cached(object, user, id, &chain, &mut cache);
-        }
+        let needed = needed_checks(value, user);
+        let _ = judge(value, user, &mut |check| needed.contains(check) && check.decoded().is_some());
     }
     let mut data = SessionAccountData::default();
     if let Ok(sync) = serde_json::from_value::<SyncResponse>(value.clone()) {

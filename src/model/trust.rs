@@ -3,12 +3,17 @@
 //! a session is Verified when its device keys carry a valid signature by the
 //! self-signing key, which carries a valid signature by the master key
 //! (matrix-protocol.md §6.2). Presence of a signature proves nothing.
+//!
+//! The rules here are synchronous and take the signature checks as a
+//! function; the page answers them with the browser's WebCrypto, which is
+//! asynchronous: it first asks which checks an answer needs
+//! (`needed_checks`), has them all done at once, then judges from the
+//! results (`judge`).
 
 use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-use ed25519_dalek::{Signature, VerifyingKey};
 use serde_json::Value;
 
 /// Matrix keys and signatures are standard base64 without padding; accept
@@ -71,29 +76,45 @@ pub fn device_ed25519(device_keys: &Value, device_id: &str) -> Option<String> {
     device_keys.get("keys")?.get(format!("ed25519:{device_id}"))?.as_str().map(str::to_string)
 }
 
-fn decode_key(public_key_b64: &str) -> Option<VerifyingKey> {
-    let bytes: [u8; 32] = BASE64.decode(public_key_b64).ok()?.try_into().ok()?;
-    VerifyingKey::from_bytes(&bytes).ok()
+/// One Ed25519 signature to check: `signature` by `public_key` over
+/// `message` (base64 as the server sent them; the signed canonical JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SignatureCheck {
+    pub public_key: String,
+    pub signature: String,
+    pub message: String,
 }
 
-/// True when `object.signatures[user_id]["ed25519:<key_name>"]` is a valid
-/// signature by `public_key` over the object's signed bytes.
-pub fn has_valid_signature(object: &Value, user_id: &str, key_name: &str, public_key: &str) -> bool {
-    let Some(signature) = object
-        .get("signatures")
-        .and_then(|s| s.get(user_id))
-        .and_then(|s| s.get(format!("ed25519:{key_name}")))
-        .and_then(Value::as_str)
-    else {
-        return false;
-    };
-    let (Some(key), Some(bytes)) = (decode_key(public_key), signed_bytes(object)) else {
-        return false;
-    };
-    let Some(signature) = BASE64.decode(signature).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else {
-        return false;
-    };
-    key.verify_strict(bytes.as_bytes(), &Signature::from_bytes(&signature)).is_ok()
+impl SignatureCheck {
+    /// The check of `object.signatures[user_id]["ed25519:<key_name>"]` by
+    /// `public_key`; `None` when there is no such signature (which fails).
+    pub fn of(object: &Value, user_id: &str, key_name: &str, public_key: &str) -> Option<Self> {
+        let signature = object
+            .get("signatures")
+            .and_then(|s| s.get(user_id))
+            .and_then(|s| s.get(format!("ed25519:{key_name}")))
+            .and_then(Value::as_str)?;
+        Some(SignatureCheck {
+            public_key: public_key.to_string(),
+            signature: signature.to_string(),
+            message: signed_bytes(object)?,
+        })
+    }
+
+    /// The public key and signature as bytes; `None` when either is
+    /// malformed (the check then fails without asking anyone).
+    pub fn decoded(&self) -> Option<([u8; 32], [u8; 64])> {
+        let key = BASE64.decode(&self.public_key).ok()?.try_into().ok()?;
+        let signature = BASE64.decode(&self.signature).ok()?.try_into().ok()?;
+        Some((key, signature))
+    }
+}
+
+/// Answers a signature check (true: valid).
+pub type Verify<'a> = dyn FnMut(&SignatureCheck) -> bool + 'a;
+
+fn is_valid(object: &Value, user_id: &str, key_name: &str, public_key: &str, verify: &mut Verify) -> bool {
+    SignatureCheck::of(object, user_id, key_name, public_key).is_some_and(|check| verify(&check))
 }
 
 /// The single ed25519 key of a cross-signing key object with the given
@@ -152,7 +173,7 @@ pub enum Trust {
 }
 
 /// Reads the cross-signing chain of `user_id` from a `/keys/query` answer.
-pub fn cross_signing(keys: &Value, user_id: &str) -> CrossSigning {
+pub fn cross_signing(keys: &Value, user_id: &str, verify: &mut Verify) -> CrossSigning {
     let Some(master_key) =
         keys.get("master_keys").and_then(|m| m.get(user_id)).and_then(|m| cross_signing_key(m, user_id, "master"))
     else {
@@ -161,7 +182,7 @@ pub fn cross_signing(keys: &Value, user_id: &str) -> CrossSigning {
     let self_signing = keys.get("self_signing_keys").and_then(|s| s.get(user_id));
     match self_signing {
         Some(ssk) => match cross_signing_key(ssk, user_id, "self_signing") {
-            Some(ssk_key) if has_valid_signature(ssk, user_id, &master_key, &master_key) => {
+            Some(ssk_key) if is_valid(ssk, user_id, &master_key, &master_key, verify) => {
                 CrossSigning::Ready { master_key, self_signing_key: ssk_key }
             }
             _ => CrossSigning::Broken { master_key },
@@ -170,48 +191,39 @@ pub fn cross_signing(keys: &Value, user_id: &str) -> CrossSigning {
     }
 }
 
-/// Remembers signature checks, so objects seen again (the same keys in the
-/// next `/keys/query` answer) are not verified again.
+/// Remembers signature results, so objects seen again (the same keys in
+/// the next `/keys/query` answer) are not verified again.
 #[derive(Default)]
 pub struct SignatureCache {
-    results: HashMap<String, bool>,
+    results: HashMap<SignatureCheck, bool>,
 }
 
 impl SignatureCache {
-    /// `has_valid_signature`, answered from memory when the same object,
-    /// signature and key were checked before.
-    pub fn check(&mut self, object: &Value, user_id: &str, key_name: &str, public_key: &str) -> bool {
-        let signature = object
-            .get("signatures")
-            .and_then(|s| s.get(user_id))
-            .and_then(|s| s.get(format!("ed25519:{key_name}")))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        let Some(bytes) = signed_bytes(object) else { return false };
-        let key = format!("{public_key}\u{0}{signature}\u{0}{bytes}");
-        if let Some(known) = self.results.get(&key) {
-            return *known;
-        }
-        let valid = has_valid_signature(object, user_id, key_name, public_key);
-        self.results.insert(key, valid);
-        valid
+    pub fn get(&self, check: &SignatureCheck) -> Option<bool> {
+        self.results.get(check).copied()
     }
 
-    /// How many checks are remembered.
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    pub fn insert(&mut self, check: SignatureCheck, valid: bool) {
+        self.results.insert(check, valid);
+    }
+
+    /// How many results are remembered.
+    pub fn len(&self) -> usize {
         self.results.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.results.is_empty()
     }
 }
 
-/// Judges one device-keys object against the chain, remembering each
-/// signature check in `cache`.
-pub fn device_trust_cached(
+/// Judges one device-keys object against the chain.
+pub fn device_trust(
     device_keys: &Value,
     user_id: &str,
     device_id: &str,
     chain: &CrossSigning,
-    cache: &mut SignatureCache,
+    verify: &mut Verify,
 ) -> Trust {
     let self_signing_key = match chain {
         CrossSigning::Ready { self_signing_key, .. } => self_signing_key,
@@ -221,19 +233,37 @@ pub fn device_trust_cached(
     };
     let well_formed = device_keys.get("user_id").and_then(Value::as_str) == Some(user_id)
         && device_keys.get("device_id").and_then(Value::as_str) == Some(device_id);
-    if !well_formed {
+    if !well_formed || !is_valid(device_keys, user_id, self_signing_key, self_signing_key, verify) {
         return Trust::Unverified;
     }
-    // The cross-signature first: most unverified sessions stop here without
-    // a second signature check.
-    if !cache.check(device_keys, user_id, self_signing_key, self_signing_key) {
-        return Trust::Unverified;
-    }
-    let own_key = device_keys.get("keys").and_then(|k| k.get(format!("ed25519:{device_id}"))).and_then(Value::as_str);
-    match own_key {
-        Some(key) if cache.check(device_keys, user_id, device_id, key) => Trust::Verified,
+    match device_ed25519(device_keys, device_id) {
+        Some(key) if is_valid(device_keys, user_id, device_id, &key, verify) => Trust::Verified,
         _ => Trust::Unverified,
     }
+}
+
+/// The chain and every session's trust in a `/keys/query` answer.
+pub fn judge(keys: &Value, user_id: &str, verify: &mut Verify) -> (CrossSigning, HashMap<String, Trust>) {
+    let chain = cross_signing(keys, user_id, verify);
+    let sessions = device_objects(keys, user_id)
+        .into_iter()
+        .map(|(id, o)| (id.clone(), device_trust(o, user_id, id, &chain, verify)))
+        .collect();
+    (chain, sessions)
+}
+
+/// Every signature check `judge` may ask for, each once: found by judging
+/// with every check taken as valid (so none is skipped after a failure).
+pub fn needed_checks(keys: &Value, user_id: &str) -> Vec<SignatureCheck> {
+    let mut needed = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    judge(keys, user_id, &mut |check| {
+        if seen.insert(check.clone()) {
+            needed.push(check.clone());
+        }
+        true
+    });
+    needed
 }
 
 /// The device-keys objects of `user_id` in a `/keys/query` answer.
@@ -294,35 +324,27 @@ mod tests {
         assert_eq!(signed_bytes(&bare), Some(r#"{"a":1}"#.into()));
     }
 
-    // Whole-answer helpers for the tests (the page checks in slices).
-    /// Judges one device-keys object against the chain.
-    fn device_trust(device_keys: &Value, user_id: &str, device_id: &str, chain: &CrossSigning) -> Trust {
-        device_trust_cached(device_keys, user_id, device_id, chain, &mut SignatureCache::default())
+    /// The tests answer checks with ed25519-dalek (the page asks the
+    /// browser; tests/crypto.rs checks that both agree).
+    fn dalek(check: &SignatureCheck) -> bool {
+        let Some((key, signature)) = check.decoded() else { return false };
+        ed25519_dalek::VerifyingKey::from_bytes(&key).is_ok_and(|key| {
+            key.verify_strict(check.message.as_bytes(), &ed25519_dalek::Signature::from_bytes(&signature)).is_ok()
+        })
     }
 
-    /// Trust of every session that published keys; sessions missing from the
-    /// answer have no encryption. With `distrust_master` (the account's identity
-    /// changed and the user has not accepted it), nothing counts as Verified.
+    fn valid(object: &Value, user_id: &str, key_name: &str, public_key: &str) -> bool {
+        SignatureCheck::of(object, user_id, key_name, public_key).is_some_and(|c| dalek(&c))
+    }
+
+    /// Trust of every session that published keys. With `distrust_master`
+    /// (the account's identity changed and the user has not accepted it),
+    /// nothing counts as Verified.
     fn evaluate(keys: &Value, user_id: &str, distrust_master: bool) -> (CrossSigning, HashMap<String, Trust>) {
-        let (chain, mut devices) = verify_all(keys, user_id);
+        let (chain, mut devices) = judge(keys, user_id, &mut dalek);
         if distrust_master {
             distrust(&mut devices);
         }
-        (chain, devices)
-    }
-
-    /// The signature checks of `evaluate`, which are the costly part: done once
-    /// per `/keys/query` answer, whatever the user decides about the identity.
-    fn verify_all(keys: &Value, user_id: &str) -> (CrossSigning, HashMap<String, Trust>) {
-        let chain = cross_signing(keys, user_id);
-        let devices = keys
-            .get("device_keys")
-            .and_then(|d| d.get(user_id))
-            .and_then(Value::as_object)
-            .map(|devices| {
-                devices.iter().map(|(id, object)| (id.clone(), device_trust(object, user_id, id, &chain))).collect()
-            })
-            .unwrap_or_default();
         (chain, devices)
     }
 
@@ -435,10 +457,10 @@ mod tests {
         let device = phone();
         let ssk = v["public_keys"]["self_signing"].as_str().unwrap();
         let usk = v["public_keys"]["user_signing"].as_str().unwrap();
-        assert!(has_valid_signature(&device, USER, ssk, ssk));
-        assert!(!has_valid_signature(&device, USER, ssk, usk));
-        assert!(!has_valid_signature(&device, "@mallory:localhost", ssk, ssk));
-        assert!(!has_valid_signature(&device, USER, ssk, "not base64!"));
+        assert!(valid(&device, USER, ssk, ssk));
+        assert!(!valid(&device, USER, ssk, usk));
+        assert!(!valid(&device, "@mallory:localhost", ssk, ssk));
+        assert!(!valid(&device, USER, ssk, "not base64!"));
     }
 
     #[test]
@@ -454,7 +476,7 @@ mod tests {
         // A tampered usage breaks it too.
         let mut keys = answer(phone());
         keys["self_signing_keys"][USER]["usage"] = json!(["user_signing"]);
-        assert!(matches!(cross_signing(&keys, USER), CrossSigning::Broken { .. }));
+        assert!(matches!(cross_signing(&keys, USER, &mut dalek), CrossSigning::Broken { .. }));
     }
 
     #[test]
@@ -481,18 +503,43 @@ mod tests {
     }
 
     #[test]
-    fn the_cache_answers_repeated_checks_and_still_sees_changes() {
-        let mut cache = SignatureCache::default();
+    fn needed_checks_list_each_signature_once_and_judging_uses_their_results() {
         let keys = answer(phone());
-        let chain = cross_signing(&keys, USER);
-        assert_eq!(device_trust_cached(&phone(), USER, "PHONE", &chain, &mut cache), Trust::Verified);
-        let checked = cache.len();
-        assert_eq!(device_trust_cached(&phone(), USER, "PHONE", &chain, &mut cache), Trust::Verified);
-        assert_eq!(cache.len(), checked, "nothing new was verified");
-        // Re-uploaded keys are a different object: checked, and found stale.
+        let needed = needed_checks(&keys, USER);
+        // The self-signing key by the master key; the device by the
+        // self-signing key and by itself.
+        assert_eq!(needed.len(), 3);
+        let mut cache = SignatureCache::default();
+        for check in needed {
+            let valid = dalek(&check);
+            cache.insert(check, valid);
+        }
+        let mut asked_again = 0;
+        let (chain, devices) = judge(&keys, USER, &mut |c| {
+            asked_again += usize::from(cache.get(c).is_none());
+            cache.get(c).unwrap_or(false)
+        });
+        assert_eq!(asked_again, 0);
+        assert!(matches!(chain, CrossSigning::Ready { .. }));
+        assert_eq!(devices.get("PHONE"), Some(&Trust::Verified));
+        // Re-uploaded keys are a different object: a new check, found stale.
         let mut changed = phone();
         changed["keys"]["curve25519:PHONE"] = json!("bmV3IGN1cnZlIGtleSBmb3IgdGhpcyBkZXZpY2UhIQ");
-        assert_eq!(device_trust_cached(&changed, USER, "PHONE", &chain, &mut cache), Trust::Unverified);
+        let new: Vec<_> =
+            needed_checks(&answer(changed.clone()), USER).into_iter().filter(|c| cache.get(c).is_none()).collect();
+        assert_eq!(new.len(), 2);
+        assert_eq!(evaluate(&answer(changed), USER, false).1.get("PHONE"), Some(&Trust::Unverified));
+    }
+
+    #[test]
+    fn a_check_the_browser_could_not_answer_is_not_verified() {
+        let (chain, devices) = judge(&answer(phone()), USER, &mut |_| false);
+        assert!(matches!(chain, CrossSigning::Broken { .. }));
+        assert_eq!(devices.get("PHONE"), Some(&Trust::Unverified));
+        // A malformed chain needs no check at all.
+        let mut keys = answer(phone());
+        keys["self_signing_keys"][USER]["usage"] = json!(["user_signing"]);
+        assert!(needed_checks(&keys, USER).is_empty(), "no chain, nothing to check");
     }
 
     #[test]
@@ -510,8 +557,9 @@ mod tests {
     fn padded_base64_is_accepted() {
         let v = cs();
         let ssk = v["public_keys"]["self_signing"].as_str().unwrap();
-        let padded = format!("{ssk}=");
-        assert!(decode_key(&padded).is_some());
+        let signature = phone()["signatures"][USER][format!("ed25519:{ssk}")].as_str().unwrap().to_string();
+        let check = SignatureCheck { public_key: format!("{ssk}="), signature, message: String::new() };
+        assert!(check.decoded().is_some());
     }
 
     #[test]

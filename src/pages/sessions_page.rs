@@ -236,9 +236,15 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     />
                 })}
                 {move || {
-                    let problems = partial_errors.get();
-                    (!problems.is_empty()).then(|| {
-                        let parts = problems.iter().map(|(p, e)| part_text(*p, e)).collect::<Vec<_>>().join("; ");
+                    let mut parts = partial_errors.get().iter().map(|(p, e)| part_text(*p, e)).collect::<Vec<_>>();
+                    if trust.with(|t| t.cannot_check) {
+                        parts.push(t_with(
+                            "sessions.part",
+                            &[("part", &t("sessions.part.verification")), ("reason", &t("trust.cannot_check"))],
+                        ));
+                    }
+                    (!parts.is_empty()).then(|| {
+                        let parts = parts.join("; ");
                         view! {
                             <ErrorBanner
                                 message=t_with("sessions.partial", &[("parts", &parts)])

@@ -1,13 +1,18 @@
 //! The cryptographic primitives of verification, all done by the browser's
 //! WebCrypto (`crypto.subtle`): none is written here. SHA-256, HMAC-SHA-256,
-//! HKDF-SHA-256, AES-256-CTR, PBKDF2-SHA-512, X25519 and Ed25519. Private
+//! HKDF-SHA-256, AES-256-CTR, PBKDF2-SHA-512, X25519 and Ed25519 (signing,
+//! and checking the account's signatures on every page load). Private
 //! keys stay `CryptoKey`s (or, for keys this page must keep, bytes the caller
 //! holds); nothing here logs or stores anything.
+
+use std::collections::HashMap;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
+
+use crate::model::trust::SignatureCheck;
 
 /// Why a primitive failed (the browser lacks it, or refused the input).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -224,6 +229,60 @@ impl SigningKey {
     pub async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, CryptoError> {
         buffer(subtle()?.sign_with_str_and_buffer_source("Ed25519", &self.key, &bytes(message)), "Ed25519").await
     }
+}
+
+// ---- Ed25519 (checking signatures) ----
+
+/// Checks Ed25519 signatures, all at once: the browser works through them
+/// off the page's thread and answers each. A malformed key or signature is
+/// simply invalid; `Err` only when this browser cannot check Ed25519 at all.
+pub async fn ed25519_verify_all(checks: &[SignatureCheck]) -> Result<Vec<bool>, CryptoError> {
+    let s = subtle()?;
+    let decoded: Vec<_> = checks.iter().map(SignatureCheck::decoded).collect();
+    // Each distinct key is imported once (one self-signing key signs them all).
+    let mut keys: HashMap<[u8; 32], Option<CryptoKey>> = decoded.iter().flatten().map(|(k, _)| (*k, None)).collect();
+    let imports = keys.keys().map(|key| {
+        let s = s.clone();
+        let key = *key;
+        async move {
+            let imported = JsFuture::from(
+                s.import_key_with_str("raw", &bytes(&key), "Ed25519", false, &usages(&["verify"]))
+                    .map_err(|e| error_name(&e))?,
+            )
+            .await;
+            match imported {
+                Ok(k) => Ok((key, Some(k.unchecked_into::<CryptoKey>()))),
+                // Not a point on the curve: its signatures are invalid.
+                Err(e) if error_name(&e) != "NotSupportedError" => Ok((key, None)),
+                Err(e) => Err(error_name(&e)),
+            }
+        }
+    });
+    for imported in futures::future::join_all(imports).await {
+        let (key, crypto_key) = imported.map_err(|name| CryptoError(format!("Ed25519 verify: {name}")))?;
+        keys.insert(key, crypto_key);
+    }
+    let verifies = checks.iter().zip(&decoded).map(|(check, decoded)| {
+        let key = decoded.and_then(|(k, _)| keys.get(&k).cloned().flatten());
+        let s = s.clone();
+        async move {
+            let (Some(key), Some((_, signature))) = (key, decoded) else { return false };
+            let Ok(p) = s.verify_with_str_and_buffer_source_and_buffer_source(
+                "Ed25519",
+                &key,
+                &bytes(signature),
+                &bytes(check.message.as_bytes()),
+            ) else {
+                return false;
+            };
+            JsFuture::from(p).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+        }
+    });
+    Ok(futures::future::join_all(verifies).await)
+}
+
+fn error_name(e: &JsValue) -> String {
+    Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
 }
 
 fn base64url_decode(text: &str) -> Result<Vec<u8>, CryptoError> {

@@ -130,6 +130,29 @@ test("an inactive session is listed under Inactive with its date", async ({ page
   await expect(page.getByTestId("unverified-devices-cta")).toHaveCount(0);
 });
 
+test("a browser that cannot check Ed25519 signatures says so and judges nothing", async ({ page, env }) => {
+  const { account } = await trustAccount(env);
+  // As a browser without Ed25519 in WebCrypto answers.
+  await page.addInitScript(() => {
+    const importKey = SubtleCrypto.prototype.importKey;
+    SubtleCrypto.prototype.importKey = function (format, data, algorithm, ...rest) {
+      const name = typeof algorithm === "string" ? algorithm : algorithm?.name;
+      if (name === "Ed25519" && format === "raw") {
+        return Promise.reject(new DOMException("Algorithm: Unrecognized name", "NotSupportedError"));
+      }
+      return importKey.call(this, format, data, algorithm, ...rest);
+    };
+  });
+  await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+  await expect(page.getByTestId("load-error")).toContainText(
+    "Some details couldn't be loaded: verification (this browser can't check signatures).",
+  );
+  await expect(page.getByTestId("device-tile-UNSIGNED")).toBeVisible();
+  for (const id of ["VERIFIED", "UNSIGNED", "STALE"]) await expect(verificationOf(page, id)).toHaveCount(0);
+  await expect(page.getByTestId("unverified-devices-cta")).toHaveCount(0);
+  await expect(page.getByTestId("cross-signing-missing")).toHaveCount(0);
+});
+
 test("without cross-signing there is one explanation, not a warning per session", async ({ page, env }) => {
   const account = await createAccount(env.hsBase, [{ id: "KEYED", name: "Element Web" }]);
   await uploadDeviceKeys(env.hsBase, account.logins.KEYED, deviceKeys(account.logins.KEYED, newKeyPair()));

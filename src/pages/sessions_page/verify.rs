@@ -1,7 +1,7 @@
 //! Which sessions are verified: every signature of the account's keys
-//! checked without blocking the page (slices of about 25 ms, yielding to the
-//! browser in between, each check remembered for the next answer), combined
-//! with the identity this browser remembers (trust on first use).
+//! checked by the browser's WebCrypto, all at once and off the page's thread
+//! (each result remembered for the next answer), combined with the identity
+//! this browser remembers (trust on first use).
 
 use std::collections::HashMap;
 
@@ -10,10 +10,9 @@ use leptos::prelude::*;
 use super::data::SessionsData;
 use crate::model::pin::{IdentityPin, parse_pin};
 use crate::model::trust::{
-    CrossSigning, IdentityCheck, SignatureCache, Trust, check_identity, cross_signing, device_objects,
-    device_trust_cached, distrust,
+    CrossSigning, IdentityCheck, SignatureCache, Trust, check_identity, distrust, judge, needed_checks,
 };
-use crate::web::{browser, storage};
+use crate::web::{browser, crypto, storage};
 
 /// What verification the page can show.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,16 +21,22 @@ pub struct TrustState {
     pub identity: Option<IdentityCheck>,
     /// `None` until keys are checked (or when they failed to load).
     pub sessions: Option<HashMap<String, Trust>>,
+    /// This browser cannot check Ed25519 signatures: nothing is judged.
+    pub cannot_check: bool,
 }
 
-/// How long the signature checks run before letting the browser paint.
-const SLICE_MS: f64 = 25.0;
+/// What the checks of one `/keys/query` answer found.
+#[derive(Clone)]
+enum Verdicts {
+    Judged(CrossSigning, HashMap<String, Trust>),
+    CannotCheck,
+}
 
 #[derive(Clone, Copy)]
 pub struct Verification {
     /// The checks of the current keys; the previous verdicts stay while a
     /// newer answer is checked.
-    verdicts: LocalResource<Option<(CrossSigning, HashMap<String, Trust>)>>,
+    verdicts: LocalResource<Option<Verdicts>>,
     /// The account's identity as first seen in this browser.
     pub pinned: RwSignal<Option<IdentityPin>>,
     /// True when this page load remembered the identity for the first time
@@ -57,25 +62,31 @@ impl Verification {
             let user = user.clone();
             async move {
                 let keys = keys?;
-                let chain = cross_signing(&keys, &user);
-                let mut verdicts = HashMap::new();
-                let mut slice_start = js_sys::Date::now();
-                for (id, object) in device_objects(&keys, &user) {
-                    let trust = cache.try_update_value(|c| device_trust_cached(object, &user, id, &chain, c))?;
-                    verdicts.insert(id.clone(), trust);
-                    if js_sys::Date::now() - slice_start > SLICE_MS {
-                        gloo_timers::future::TimeoutFuture::new(0).await;
-                        slice_start = js_sys::Date::now();
+                let needed: Vec<_> = cache.try_with_value(|c| {
+                    needed_checks(&keys, &user).into_iter().filter(|n| c.get(n).is_none()).collect()
+                })?;
+                let verdicts = match crypto::ed25519_verify_all(&needed).await {
+                    Ok(results) => {
+                        cache.try_update_value(|c| {
+                            needed.into_iter().zip(results).for_each(|(n, ok)| c.insert(n, ok))
+                        })?;
+                        let (chain, sessions) =
+                            cache.try_with_value(|c| judge(&keys, &user, &mut |n| c.get(n).unwrap_or(false)))?;
+                        if let Some(Some(v)) = verification.try_get_value() {
+                            v.remember_first_identity(&chain);
+                        }
+                        Verdicts::Judged(chain, sessions)
                     }
-                }
-                if let Some(Some(v)) = verification.try_get_value() {
-                    v.remember_first_identity(&chain);
-                }
+                    Err(err) => {
+                        web_sys::console::warn_1(&err.to_string().into());
+                        Verdicts::CannotCheck
+                    }
+                };
                 if !marked.get_value() {
                     marked.set_value(true);
                     request_animation_frame(|| browser::mark("sm:verified"));
                 }
-                Some((chain, verdicts))
+                Some(verdicts)
             }
         });
         let this = Verification { verdicts, pinned, pinned_now, storage_key };
@@ -105,7 +116,13 @@ impl Verification {
         let this = *self;
         Memo::new(move |_| {
             this.verdicts.with(|v| {
-                let Some(Some((chain, sessions))) = v else { return TrustState::default() };
+                let (chain, sessions) = match v {
+                    Some(Some(Verdicts::Judged(chain, sessions))) => (chain, sessions),
+                    Some(Some(Verdicts::CannotCheck)) => {
+                        return TrustState { cannot_check: true, ..Default::default() };
+                    }
+                    _ => return TrustState::default(),
+                };
                 let identity = this
                     .pinned
                     .with(|pin| check_identity(chain.master_key(), pin.as_ref().map(|p| p.master_key.as_str())));
@@ -113,7 +130,12 @@ impl Verification {
                 if matches!(identity, IdentityCheck::Changed { .. }) {
                     distrust(&mut sessions);
                 }
-                TrustState { chain: Some(chain.clone()), identity: Some(identity), sessions: Some(sessions) }
+                TrustState {
+                    chain: Some(chain.clone()),
+                    identity: Some(identity),
+                    sessions: Some(sessions),
+                    cannot_check: false,
+                }
             })
         })
     }
