@@ -28,7 +28,21 @@ try {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   if (action === "load") await cdp.send("Profiler.start");
+  if (action === "load-trace") await browser.startTracing(page, { categories: ["devtools.timeline", "blink", "v8"] });
   await page.goto(app.url);
+  if (action === "load-trace") {
+    await page.waitForFunction(() => performance.getEntriesByName("sm:verified").length > 0, null, { timeout: 120000 });
+    const counts = await page.evaluate(() => ({ nodes: document.getElementsByTagName("*").length, heavy: [...document.querySelectorAll("*")].map((el) => [el.tagName + "." + el.className + "#" + (el.id || el.dataset.testid || ""), el.getElementsByTagName("*").length, el.children.length]).filter(([, n, c]) => n > 1000 && c > 3).slice(0, 10), marks: performance.getEntriesByType("mark").map((m) => `${m.name}@${m.startTime.toFixed(0)}`) }));
+    console.log(counts);
+    const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents.filter((e) => e.ph === "X" && e.dur);
+    const agg = new Map();
+    for (const e of events) {
+      const a = agg.get(e.name) || { n: 0, ms: 0 };
+      a.n += 1; a.ms += e.dur / 1000; agg.set(e.name, a);
+    }
+    [...agg.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30).forEach(([k, a]) => console.log(`${a.ms.toFixed(1).padStart(9)} ms ${String(a.n).padStart(6)}x  ${k}`));
+    process.exit(0);
+  }
   await page.waitForFunction(() => performance.getEntriesByName("sm:page-rendered").length > 0, null, { timeout: 120000 });
   if (action === "raw-hide") {
     // Hides every row the way the page could: `hidden` (display: none) or
@@ -99,6 +113,22 @@ try {
     self.set(name, (self.get(name) || 0) + n);
   }
   const total = profile.samples.length;
+  if (process.env.INCLUSIVE) {
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+    const incl = new Map();
+    for (const [id, n] of counts) {
+      const seen = new Set();
+      for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
+        const f = byId.get(cur).callFrame.functionName;
+        if (!f || seen.has(f)) continue;
+        seen.add(f);
+        incl.set(f, (incl.get(f) || 0) + n);
+      }
+    }
+    [...incl.entries()].filter(([f]) => new RegExp(process.env.INCLUSIVE).test(f)).sort((a, b) => b[1] - a[1]).slice(0, 60)
+      .forEach(([f, n]) => console.log(`incl ${((n * 0.2)).toFixed(0).padStart(6)} ms  ${f.replace(/::h[0-9a-f]{16}/, "").slice(0, 150)}`));
+  }
   console.log(`${total} samples`);
   [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).forEach(([name, n]) => console.log(`${((n * 100) / total).toFixed(1).padStart(5)}%  ${name.slice(0, 140)}`));
 } finally {

@@ -22,13 +22,24 @@ async function inBatches(items, size, work) {
   }
 }
 
-/** Seeds `size` other sessions for a new account; returns the viewer's login. */
+/**
+ * Seeds `size` other sessions for a new account, the first
+ * `crossSigned` (a third, rounded up) with keys and cross-signed. Returns
+ * the logins of the two viewer sessions (VIEWER for our page, REFVIEWER for
+ * the reference page), which are not among the `size` and not cross-signed.
+ */
 export async function seedBenchAccount(hs, size, label) {
   const username = `bench${size}${label}`;
   const password = "bench-password";
   const { userId } = await registerUser(hs.base, username, password);
   // The session the page signs in as (not one of the `size`).
   const viewer = await loginDevice(hs.base, username, password, { deviceId: "VIEWER", displayName: "Session Manager (benchmark)" });
+  // The reference page's own session (matrix-js-sdk uploads keys for its
+  // device, so it never shares VIEWER, which stays without keys).
+  const refViewer = await loginDevice(hs.base, username, password, {
+    deviceId: "REFVIEWER",
+    displayName: "matrix-js-sdk reference (benchmark)",
+  });
   const keyed = Math.ceil(size / 3);
   const ids = Array.from({ length: size }, (_, i) => `DEV${String(i).padStart(5, "0")}`);
   const logins = {};
@@ -74,6 +85,8 @@ export async function seedBenchAccount(hs, size, label) {
   return {
     userId,
     viewer,
+    refViewer,
+    crossSigned: keyed,
     homeserver: hs.base,
     inserts,
     lastSeen,
