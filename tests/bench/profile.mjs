@@ -32,7 +32,7 @@ try {
   await page.goto(app.url);
   if (action === "load-trace") {
     await page.waitForFunction(() => performance.getEntriesByName("sm:verified").length > 0, null, { timeout: 120000 });
-    const counts = await page.evaluate(() => ({ nodes: document.getElementsByTagName("*").length, heavy: [...document.querySelectorAll("*")].map((el) => [el.tagName + "." + el.className + "#" + (el.id || el.dataset.testid || ""), el.getElementsByTagName("*").length, el.children.length]).filter(([, n, c]) => n > 1000 && c > 3).slice(0, 10), marks: performance.getEntriesByType("mark").map((m) => `${m.name}@${m.startTime.toFixed(0)}`) }));
+    const counts = await page.evaluate(() => ({ nodes: document.getElementsByTagName("*").length, heavy: [...document.querySelectorAll("*")].map((el) => [el.tagName + "." + el.className + "#" + (el.id || el.dataset.testid || ""), el.getElementsByTagName("*").length, el.children.length]).filter(([, n, c]) => n > 1000 && c > 3).slice(0, 10), marks: performance.getEntriesByType("mark").map((m) => `${m.name}@${m.startTime.toFixed(0)}`), resources: performance.getEntriesByType("resource").slice(9, 24).map((e) => `${e.startTime.toFixed(0)}–${e.responseEnd.toFixed(0)} ${e.name.split("/").pop().slice(0, 40)}`), nav: performance.getEntriesByType("navigation").map((e) => `html ${e.responseEnd.toFixed(0)} dcl ${e.domContentLoadedEventEnd.toFixed(0)}`) }));
     console.log(counts);
     const events = JSON.parse((await browser.stopTracing()).toString()).traceEvents.filter((e) => e.ph === "X" && e.dur);
     const agg = new Map();
@@ -41,8 +41,7 @@ try {
       a.n += 1; a.ms += e.dur / 1000; agg.set(e.name, a);
     }
     [...agg.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30).forEach(([k, a]) => console.log(`${a.ms.toFixed(1).padStart(9)} ms ${String(a.n).padStart(6)}x  ${k}`));
-    process.exit(0);
-  }
+  } else {
   await page.waitForFunction(() => performance.getEntriesByName("sm:page-rendered").length > 0, null, { timeout: 120000 });
   if (action === "raw-hide") {
     // Hides every row the way the page could: `hidden` (display: none) or
@@ -131,6 +130,7 @@ try {
   }
   console.log(`${total} samples`);
   [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40).forEach(([name, n]) => console.log(`${((n * 100) / total).toFixed(1).padStart(5)}%  ${name.slice(0, 140)}`));
+}
 } finally {
   await browser.close();
   await app.close();
