@@ -153,7 +153,10 @@ fn use_value(value: &Value) {
     for user in ["@alice:hs", "@carol:localhost"] {
         // What the page does with a `/keys/query` answer.
         let needed = needed_checks(value, user);
-        let _ = judge(value, user, &mut |check| needed.contains(check) && check.decoded().is_some());
+        let _ = judge(value, user, &mut |check| {
+            assert!(needed.contains(check), "judge asked for a check needed_checks did not list");
+            check.decoded().is_some()
+        });
     }
     let mut data = SessionAccountData::default();
     if let Ok(sync) = serde_json::from_value::<SyncResponse>(value.clone()) {

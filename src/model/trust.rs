@@ -10,7 +10,7 @@
 //! (`needed_checks`), has them all done at once, then judges from the
 //! results (`judge`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
@@ -206,15 +206,6 @@ impl SignatureCache {
     pub fn insert(&mut self, check: SignatureCheck, valid: bool) {
         self.results.insert(check, valid);
     }
-
-    /// How many results are remembered.
-    pub fn len(&self) -> usize {
-        self.results.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.results.is_empty()
-    }
 }
 
 /// Judges one device-keys object against the chain.
@@ -256,7 +247,7 @@ pub fn judge(keys: &Value, user_id: &str, verify: &mut Verify) -> (CrossSigning,
 /// with every check taken as valid (so none is skipped after a failure).
 pub fn needed_checks(keys: &Value, user_id: &str) -> Vec<SignatureCheck> {
     let mut needed = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     judge(keys, user_id, &mut |check| {
         if seen.insert(check.clone()) {
             needed.push(check.clone());

@@ -4,6 +4,7 @@
 //! and checking the account's signatures on every page load). Private
 //! keys stay `CryptoKey`s (or, for keys this page must keep, bytes the caller
 //! holds); nothing here logs or stores anything.
+
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -235,14 +236,19 @@ impl SigningKey {
 // (about 80 ms for 1,334 checks). Each distinct key is imported once.
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
 export async function verifyEd25519(keys, signatures, messages, ends) {
+  // Copies: the arguments are views into wasm memory, which may grow (and
+  // detach them) before the checks have read them.
+  [keys, signatures, messages, ends] = [keys.slice(), signatures.slice(), messages.slice(), ends.slice()];
   const imported = new Map();
   const keyOf = (i) => {
     const raw = keys.subarray(32 * i, 32 * i + 32);
     const id = String.fromCharCode(...raw);
     if (!imported.has(id)) {
+      // Not a valid public key: its signatures are invalid. Anything else
+      // (no Ed25519 here) means nothing can be judged.
       imported.set(id, crypto.subtle.importKey("raw", raw, "Ed25519", false, ["verify"]).catch((e) => {
-        if (e && e.name === "NotSupportedError") throw e;
-        return null;
+        if (e && e.name === "DataError") return null;
+        throw e;
       }));
     }
     return imported.get(id);
@@ -251,7 +257,7 @@ export async function verifyEd25519(keys, signatures, messages, ends) {
   for (let i = 0; i < ends.length; i++) {
     const message = messages.subarray(i === 0 ? 0 : ends[i - 1], ends[i]);
     const signature = signatures.subarray(64 * i, 64 * i + 64);
-    checks.push(keyOf(i).then((key) => key && crypto.subtle.verify("Ed25519", key, signature, message).catch(() => false)));
+    checks.push(keyOf(i).then((key) => key !== null && crypto.subtle.verify("Ed25519", key, signature, message)));
   }
   return Uint8Array.from(await Promise.all(checks), (ok) => (ok ? 1 : 0));
 }
@@ -263,7 +269,8 @@ extern "C" {
 
 /// Checks Ed25519 signatures, all at once: the browser works through them
 /// off the page's thread and answers each. A malformed key or signature is
-/// simply invalid; `Err` only when this browser cannot check Ed25519 at all.
+/// simply invalid; `Err` when the browser could not check (no Ed25519 in
+/// its WebCrypto, or a failure of its own) — then nothing is judged.
 pub async fn ed25519_verify_all(checks: &[SignatureCheck]) -> Result<Vec<bool>, CryptoError> {
     let decoded: Vec<_> = checks.iter().map(SignatureCheck::decoded).collect();
     let (mut keys, mut signatures, mut messages, mut ends) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
