@@ -769,12 +769,16 @@ async fn a_modal_opens_cancels_with_escape_and_gives_focus_back() {
             </Modal>
         }
     });
+    // Closed, its content is not built at all.
+    assert!(!m.has_testid("inside"));
     m.testid("opener").focus().unwrap();
     m.testid("opener").click();
     settle().await;
     let dialog = m.testid("modal").unchecked_into::<web_sys::HtmlDialogElement>();
     assert!(dialog.open());
     assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("t"));
+    // The content was there before the dialog opened: focus went into it.
+    assert_eq!(focused_testid().as_deref(), Some("inside"));
     dialog
         .dispatch_event(
             &web_sys::Event::new_with_event_init_dict("cancel", &{

@@ -129,7 +129,8 @@ pub fn CleanUpDialog(
                     }
                 >
                     {choices
-                        .into_iter()
+                        .iter()
+                        .copied()
                         .map(|d| view! {
                             <option value=d.to_string() selected=move || days.get() == d>
                                 {t_count("clean_up.days", d as usize, &[])}
@@ -140,12 +141,7 @@ pub fn CleanUpDialog(
             </div>
             <p class="sm-dialog__text" role="status" data-testid="clean-up-summary">{summary}</p>
             <ul class="list" data-testid="clean-up-list">
-                // Built only while open: the preview can list thousands.
-                <For
-                    each=move || if is_open.get() { candidates.get() } else { Vec::new() }
-                    key=|id| id.clone()
-                    children=item
-                />
+                <For each=move || candidates.get() key=|id| id.clone() children=item/>
             </ul>
             <div class="sm-dialog__buttons">
                 <Button style=ButtonStyle::Secondary testid="clean-up-cancel" on_click=on_cancel>

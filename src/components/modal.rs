@@ -22,25 +22,34 @@ pub fn Modal(
     /// Element ids that take focus when the opener is gone.
     #[prop(optional)]
     return_focus_to: &'static [&'static str],
-    children: Children,
+    children: ChildrenFn,
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/modal.css");
     let dialog_ref = NodeRef::<Dialog>::new();
+    let shown = Memo::new(move |_| is_open.get());
     // The browser's own return of focus fails when the opener was disabled
     // while the dialog ran (as sign-out buttons are), so the page does it.
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    // Opening happens once the content is built (below), so that focus
+    // lands inside it; closing here.
+    let open_now = move || {
+        if let Some(dialog) = dialog_ref.get_untracked()
+            && !dialog.open()
+        {
+            opener.set_value(focused_element());
+            let _ = dialog.show_modal();
+        }
+    };
     Effect::new(move |_| {
-        let open = is_open.get();
-        if let Some(dialog) = dialog_ref.get() {
-            if open && !dialog.open() {
-                opener.set_value(focused_element());
-                let _ = dialog.show_modal();
-            } else if !open && dialog.open() {
-                dialog.close();
-                let back_to = opener.try_update_value(Option::take).flatten();
-                // After this render: the opener may be enabled again, or gone.
-                request_animation_frame(move || return_focus(back_to, return_focus_to));
-            }
+        let open = shown.get();
+        if let Some(dialog) = dialog_ref.get()
+            && !open
+            && dialog.open()
+        {
+            dialog.close();
+            let back_to = opener.try_update_value(Option::take).flatten();
+            // After this render: the opener may be enabled again, or gone.
+            request_animation_frame(move || return_focus(back_to, return_focus_to));
         }
     });
     view! { class = class_name,
@@ -57,7 +66,15 @@ pub fn Modal(
                 }
             }
         >
-            {children()}
+            // Built while open only: a closed dialog costs the page nothing
+            // (a memo, so changes while open don't rebuild it).
+            {move || {
+                shown.get().then(|| {
+                    // Runs after this content is in the page.
+                    Effect::new(move |_| open_now());
+                    children()
+                })
+            }}
         </dialog>
     }
 }
