@@ -89,6 +89,12 @@ impl SignatureCheck {
     /// The check of `object.signatures[user_id]["ed25519:<key_name>"]` by
     /// `public_key`; `None` when there is no such signature (which fails).
     pub fn of(object: &Value, user_id: &str, key_name: &str, public_key: &str) -> Option<Self> {
+        Self::over(&signed_bytes(object)?, object, user_id, key_name, public_key)
+    }
+
+    /// `of`, with the object's signed bytes already made (a device's two
+    /// signatures cover the same bytes).
+    fn over(message: &str, object: &Value, user_id: &str, key_name: &str, public_key: &str) -> Option<Self> {
         let signature = object
             .get("signatures")
             .and_then(|s| s.get(user_id))
@@ -97,7 +103,7 @@ impl SignatureCheck {
         Some(SignatureCheck {
             public_key: public_key.to_string(),
             signature: signature.to_string(),
-            message: signed_bytes(object)?,
+            message: message.to_string(),
         })
     }
 
@@ -224,11 +230,15 @@ pub fn device_trust(
     };
     let well_formed = device_keys.get("user_id").and_then(Value::as_str) == Some(user_id)
         && device_keys.get("device_id").and_then(Value::as_str) == Some(device_id);
-    if !well_formed || !is_valid(device_keys, user_id, self_signing_key, self_signing_key, verify) {
+    let Some(message) = signed_bytes(device_keys).filter(|_| well_formed) else { return Trust::Unverified };
+    let mut signed_by = |key_name: &str, key: &str| {
+        SignatureCheck::over(&message, device_keys, user_id, key_name, key).is_some_and(|c| verify(&c))
+    };
+    if !signed_by(self_signing_key, self_signing_key) {
         return Trust::Unverified;
     }
     match device_ed25519(device_keys, device_id) {
-        Some(key) if is_valid(device_keys, user_id, device_id, &key, verify) => Trust::Verified,
+        Some(key) if signed_by(device_id, &key) => Trust::Verified,
         _ => Trust::Unverified,
     }
 }
