@@ -1105,6 +1105,29 @@ async fn the_unlock_dialog_sends_the_chosen_secret_and_shows_progress() {
 }
 
 #[wasm_bindgen_test]
+async fn the_unlock_dialog_forgets_what_was_typed_once_closed() {
+    let open = RwSignal::new(true);
+    let pending = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let m = Mounted::new(move || {
+        view! { <UnlockDialog is_open=open is_pending=pending problem=problem on_unlock=Callback::new(|_| ()) on_cancel=Callback::new(|_| ())/> }
+    });
+    settle().await;
+    m.testid("unlock-with-phrase").click();
+    set_input(&m.testid("unlock-secret"), "correct horse");
+    settle().await;
+    // Closed after an unlock (not through Cancel), then opened again.
+    open.set(false);
+    settle().await;
+    assert!(!m.has_testid("unlock-secret"), "closed content is not kept");
+    open.set(true);
+    settle().await;
+    let field = m.testid("unlock-secret");
+    assert_eq!(field.unchecked_ref::<web_sys::HtmlInputElement>().value(), "");
+    assert_eq!(field.get_attribute("type").as_deref(), Some("text"), "back to the recovery key");
+}
+
+#[wasm_bindgen_test]
 async fn the_sas_dialog_shows_seven_named_emoji_and_the_outcome() {
     let choices = Calls::<SasChoice>::default();
     let on_choose = choices.callback();
