@@ -357,6 +357,11 @@ test("the OAuth choice is keyboard-operable, axe-clean in both themes and says i
     } else {
       await page.keyboard.press("Enter");
       await authorize(page, user);
+      // Back at the page: signed in, or (failing) what the page says instead.
+      await page.waitForURL((url) => url.href.startsWith(env.appUrl));
+      const outcome = page.getByTestId("current-session-section").or(page.getByTestId("login-error"));
+      await expect(outcome.first()).toBeVisible({ timeout: 20_000 });
+      await expect(page.getByTestId("login-error")).toHaveCount(0);
       await expect(page.getByTestId("current-session-section")).toBeVisible();
     }
     await context.close();
