@@ -1,34 +1,47 @@
 //! The verification module: what runs only once the user unlocks or
 //! verifies (built as its own wasm file by `src/bin/verifier.rs`, so the
 //! page does not carry it). It holds the unlocked private keys — memory
-//! only, gone with "Lock", sign-out or the page — and runs the emoji
-//! flows; the page sends it `Command`s and shows the `Report`s it sends
-//! back (`model::verifier_messages`).
+//! only, gone with "Lock", sign-out or the page — runs the emoji flows and
+//! shows their dialogs itself (`dialogs`, mounted into the page's
+//! `#verifier-dialogs`), so the page carries neither the dialogs nor their
+//! texts. The page sends it `Command`s and hears `Report`s
+//! (`model::verifier_messages`).
 //!
-//! It never refreshes the login: every command carries the page's current
-//! access token, so one client alone rotates the refresh token.
+//! It never refreshes the login: before each request it asks the page for
+//! its current access token, so one client alone rotates the refresh token.
 
+mod dialogs;
 mod sas_flow;
 
-use std::cell::RefCell;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::channel::mpsc::{UnboundedSender, unbounded};
+use leptos::prelude::*;
 use serde_json::{Value, json};
 
 use crate::api::client::{Account, Homeserver, Tokens};
 use crate::api::{ApiError, MatrixClient, account_data, keys};
+use crate::model::languages::{FALLBACK, shipped};
 use crate::model::messages::{Text, api_error_text};
 use crate::model::sas::{self, b64};
 use crate::model::secret_storage as ss;
+use crate::model::trust::published_keys;
 use crate::model::verification::{Fault, SasChoice, SasEnd, SasView};
-use crate::model::verifier_messages::{Command, Envelope, Report, UnlockInput, UnlockProblem, VERSION};
-use crate::web::browser;
+use crate::model::verifier_messages::{Command, Report, UnlockInput, UnlockProblem, VERSION};
 use crate::web::secrets::{self, CrossSigningKeys, StoredSecrets};
+use crate::web::{browser, i18n};
 use sas_flow::FlowEvents;
+
+/// The module's own English texts (the other languages' catalogs hold them
+/// with the page's).
+const ENGLISH: &str = include_str!("verifier/en.json");
 
 /// Where reports go (to the page).
 pub type Reporter = Rc<dyn Fn(Report)>;
+/// The page's current access token.
+pub type TokenSource = Rc<dyn Fn() -> Option<String>>;
 
 /// A running verification: where its messages go.
 struct Running {
@@ -37,50 +50,112 @@ struct Running {
     choices: UnboundedSender<SasChoice>,
 }
 
+/// What the dialogs show.
+#[derive(Clone, Default)]
+struct Ui {
+    unlock_open: ArcRwSignal<bool>,
+    unlock_pending: ArcRwSignal<bool>,
+    unlock_problem: ArcRwSignal<Option<Text>>,
+    sas: ArcRwSignal<SasView>,
+}
+
 #[derive(Default)]
 struct State {
     client: Option<MatrixClient>,
     keys: Option<CrossSigningKeys>,
     running: Option<Running>,
+    /// The mounted dialogs (unmounted when dropped).
+    dialogs: Option<Box<dyn Any>>,
 }
 
 #[derive(Clone)]
 pub struct Engine {
     state: Rc<RefCell<State>>,
+    /// Bumped by Start and Stop: work begun before either finds, when it
+    /// resumes, that it no longer counts.
+    epoch: Rc<Cell<u32>>,
+    ui: Ui,
     report: Reporter,
+    token: TokenSource,
+}
+
+/// A bearer-only login (the module never refreshes).
+fn bearer(access_token: String) -> Tokens {
+    Tokens { access_token, refresh_token: None, expires_at_ms: None, lifetime_ms: None }
 }
 
 impl Engine {
-    pub fn new(report: impl Fn(Report) + 'static) -> Self {
-        Engine { state: Rc::default(), report: Rc::new(report) }
+    pub fn new(report: impl Fn(Report) + 'static, token: impl Fn() -> Option<String> + 'static) -> Self {
+        Engine {
+            state: Rc::default(),
+            epoch: Rc::default(),
+            ui: Ui::default(),
+            report: Rc::new(report),
+            token: Rc::new(token),
+        }
     }
 
-    pub fn handle(&self, envelope: Envelope) {
-        let Envelope { access_token, command } = envelope;
-        if let Command::Start { version, homeserver, user_id, device_id } = command {
-            if version == VERSION {
-                let tokens = Tokens { access_token, refresh_token: None, expires_at_ms: None, lifetime_ms: None };
-                let account = Account { user_id, device_id };
-                let client = MatrixClient::new(
-                    Homeserver::new(&homeserver),
-                    account,
-                    tokens,
-                    browser::now_ms,
-                    |_| {},
-                    None,
-                    None,
-                );
-                self.state.borrow_mut().client = Some(client);
+    /// A reporter that goes quiet once the epoch it was made in is over.
+    fn reporter(&self) -> Reporter {
+        let (epoch, now, report) = (self.epoch.clone(), self.epoch.get(), self.report.clone());
+        Rc::new(move |r| {
+            if epoch.get() == now {
+                report(r)
             }
-            // A page from another build sees the difference and says so.
-            (self.report)(Report::Ready { version: VERSION });
+        })
+    }
+
+    fn alive(&self) -> impl Fn() -> bool + 'static {
+        let (epoch, now) = (self.epoch.clone(), self.epoch.get());
+        move || epoch.get() == now
+    }
+
+    /// The account's client, with the page's current token.
+    fn client(&self) -> Option<MatrixClient> {
+        let client = self.state.borrow().client.clone()?;
+        if let Some(token) = (self.token)() {
+            client.adopt_tokens(bearer(token));
+        }
+        Some(client)
+    }
+
+    /// Cancels what runs and forgets keys, login and dialogs. What the old
+    /// state owned is dropped after the borrow ends: unmounting and
+    /// cancelling may call back in.
+    fn reset(&self) {
+        self.epoch.set(self.epoch.get().wrapping_add(1));
+        let old = std::mem::take(&mut *self.state.borrow_mut());
+        self.ui.unlock_open.set(false);
+        self.ui.unlock_pending.set(false);
+        self.ui.sas.set(SasView::Closed);
+        drop(old);
+    }
+
+    pub fn handle(&self, command: Command) {
+        if let Command::Start { version, homeserver, user_id, device_id, lang } = command {
+            if version != VERSION {
+                // A page from another build sees the difference and says so.
+                (self.report)(Report::Ready { version: VERSION, error: None });
+                return;
+            }
+            self.start(homeserver, user_id, device_id, lang);
             return;
         }
-        let Some(client) = self.state.borrow().client.clone() else { return };
-        client.adopt_tokens(Tokens { access_token, refresh_token: None, expires_at_ms: None, lifetime_ms: None });
+        if let Command::Stop = command {
+            self.reset();
+            return;
+        }
+        let Some(client) = self.client() else { return };
         match command {
-            Command::Start { .. } => {}
-            Command::Unlock { input, master, self_signing } => self.unlock(client, input, (master, self_signing)),
+            Command::Start { .. } | Command::Stop => {}
+            Command::Unlock => {
+                if self.state.borrow().keys.is_some() {
+                    (self.report)(Report::Unlocked);
+                    return;
+                }
+                self.ui.unlock_problem.set(None);
+                self.ui.unlock_open.set(true);
+            }
             Command::Lock => self.state.borrow_mut().keys = None,
             Command::VerifyThisSession => self.verify_this_session(client),
             Command::Verify { device_id, name } => {
@@ -93,55 +168,102 @@ impl Engine {
                 let (txn, name) = (request.transaction_id.clone(), request.name.clone());
                 self.start_flow(client, txn, name, move |flow| sas_flow::run_as_responder(flow, request));
             }
-            Command::Choose { choice } => {
-                if let Some(running) = &self.state.borrow().running {
-                    let _ = running.choices.unbounded_send(choice);
-                }
-            }
             Command::ToDevice { sender, event_type, content } => self.route(&client, &sender, &event_type, &content),
-            Command::Stop => {
-                // Dropping the running flow's channels cancels it (and tells
-                // the other side); the keys and the login go with the state.
-                *self.state.borrow_mut() = State::default();
-            }
         }
     }
 
-    fn unlock(&self, client: MatrixClient, input: UnlockInput, published: (Option<String>, Option<String>)) {
-        let this = self.clone();
+    /// Acts for this account from now on: texts in `lang`, dialogs in the
+    /// page, then `Ready`.
+    fn start(&self, homeserver: String, user_id: String, device_id: String, lang: String) {
+        self.reset();
+        let token = (self.token)().unwrap_or_default();
+        let client = MatrixClient::new(
+            Homeserver::new(&homeserver),
+            Account { user_id, device_id },
+            bearer(token),
+            browser::now_ms,
+            |_| {},
+            None,
+            None,
+        );
+        self.state.borrow_mut().client = Some(client);
+        let (this, alive, report) = (self.clone(), self.alive(), self.reporter());
         wasm_bindgen_futures::spawn_local(async move {
-            let result = async {
-                let stored = fetch_secrets(&client).await.map_err(UnlockProblem::Request)?;
-                secrets::unlock(&input, &stored, published).await
+            let lang = shipped(&lang).unwrap_or(FALLBACK);
+            let catalog = i18n::fetch_catalog(lang).await;
+            if !alive() {
+                return;
             }
-            .await;
-            let error = match result {
-                Ok(keys) => {
-                    this.state.borrow_mut().keys = Some(keys);
+            i18n::activate_texts(lang, catalog, ENGLISH);
+            let error = match dialogs::mount(this.clone()) {
+                Some(mounted) => {
+                    this.state.borrow_mut().dialogs = Some(mounted);
                     None
                 }
-                Err(problem) => Some(problem.text()),
+                None => Some(Fault::Unavailable("the page has no place for its dialogs".into()).text()),
             };
-            (this.report)(Report::Unlocked { error });
+            report(Report::Ready { version: VERSION, error });
         });
     }
 
+    /// The unlock dialog's "Unlock".
+    fn submit_unlock(&self, input: UnlockInput) {
+        let Some(client) = self.client() else { return };
+        if self.ui.unlock_pending.get_untracked() {
+            return;
+        }
+        self.ui.unlock_pending.set(true);
+        self.ui.unlock_problem.set(None);
+        let (this, alive) = (self.clone(), self.alive());
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = async {
+                let (stored, published) =
+                    futures::future::join(fetch_secrets(&client), keys::query_own_keys(&client)).await;
+                let stored = stored.map_err(UnlockProblem::Request)?;
+                // What is unlocked must be the identity the server publishes.
+                let published = published.map_err(UnlockProblem::Request)?;
+                secrets::unlock(&input, &stored, published_keys(&published, client.user_id())).await
+            }
+            .await;
+            if !alive() {
+                return;
+            }
+            this.ui.unlock_pending.set(false);
+            match result {
+                Ok(keys) => {
+                    this.state.borrow_mut().keys = Some(keys);
+                    this.ui.unlock_open.set(false);
+                    (this.report)(Report::Unlocked);
+                }
+                Err(problem) => this.ui.unlock_problem.set(Some(problem.text())),
+            }
+        });
+    }
+
+    /// The unlock dialog's "Cancel" (or Escape).
+    fn cancel_unlock(&self) {
+        if !self.ui.unlock_pending.get_untracked() {
+            self.ui.unlock_open.set(false);
+            (self.report)(Report::UnlockClosed);
+        }
+    }
+
     fn verify_this_session(&self, client: MatrixClient) {
-        let this = self.clone();
+        let (this, alive, report) = (self.clone(), self.alive(), self.reporter());
         wasm_bindgen_futures::spawn_local(async move {
             let keys = this.state.borrow().keys.clone();
             let result = match keys {
-                Some(cross) => verify_this_session(&client, &cross).await,
+                Some(cross) => verify_this_session(&client, &cross, &alive).await,
                 None => Err(Fault::Locked),
             };
             if result.is_ok() {
-                (this.report)(Report::KeysChanged);
+                report(Report::KeysChanged);
             }
             let error = result.err().map(|fault| match fault {
                 Fault::Request(e) => Text::new("verify.error.request").because(api_error_text(&e)),
                 other => other.text(),
             });
-            (this.report)(Report::OwnVerified { error });
+            report(Report::OwnVerified { error });
         });
     }
 
@@ -159,7 +281,7 @@ impl Engine {
         };
         let Some(cross) = keys else {
             let end = SasEnd::Failed(Fault::Locked.text());
-            (self.report)(Report::Sas { view: SasView::Ended { name, end } });
+            self.ui.sas.set(SasView::Ended { name, end });
             (self.report)(Report::FlowOver);
             return;
         };
@@ -167,18 +289,58 @@ impl Engine {
         let (choices_tx, choices) = unbounded();
         let running = Running { transaction_id: transaction_id.clone(), events: events_tx, choices: choices_tx };
         self.state.borrow_mut().running = Some(running);
-        (self.report)(Report::Sas { view: SasView::Waiting { name: name.clone() } });
-        let flow = FlowEvents { client, cross, report: self.report.clone(), name, events, choices };
-        let this = self.clone();
+        self.ui.sas.set(SasView::Waiting { name: name.clone() });
+        let show = {
+            let (sas, alive) = (self.ui.sas.clone(), self.alive());
+            Rc::new(move |view| {
+                if alive() {
+                    sas.set(view)
+                }
+            })
+        };
+        let flow = FlowEvents {
+            client,
+            token: self.token.clone(),
+            cross,
+            report: self.reporter(),
+            show,
+            alive: Rc::new(self.alive()),
+            name,
+            events,
+            choices,
+        };
+        let (this, alive, report) = (self.clone(), self.alive(), self.reporter());
         wasm_bindgen_futures::spawn_local(async move {
             run(flow).await;
-            let mut state = this.state.borrow_mut();
-            if state.running.as_ref().is_some_and(|r| r.transaction_id == transaction_id) {
-                state.running = None;
+            if !alive() {
+                return;
             }
-            drop(state);
-            (this.report)(Report::FlowOver);
+            let finished = {
+                let mut state = this.state.borrow_mut();
+                let ours = state.running.as_ref().is_some_and(|r| r.transaction_id == transaction_id);
+                if ours { state.running.take() } else { None }
+            };
+            drop(finished);
+            report(Report::FlowOver);
         });
+    }
+
+    /// The emoji dialog's buttons.
+    fn choose(&self, choice: SasChoice) {
+        let sent = self.state.borrow().running.as_ref().is_some_and(|r| r.choices.unbounded_send(choice).is_ok());
+        if !sent {
+            // Nothing runs any more: the dialog only closes.
+            self.ui.sas.set(SasView::Closed);
+        }
+    }
+
+    /// Closes the emoji dialog (cancelling what still runs).
+    fn close(&self) {
+        if self.state.borrow().running.is_some() {
+            self.choose(SasChoice::Cancel);
+        } else {
+            self.ui.sas.set(SasView::Closed);
+        }
     }
 
     /// A verification message goes to the flow it belongs to; the page
@@ -213,9 +375,16 @@ async fn fetch_secrets(client: &MatrixClient) -> Result<StoredSecrets, ApiError>
 }
 
 /// Publishes this session's device keys (self-signed) and signs them with
-/// the self-signing key.
-async fn verify_this_session(client: &MatrixClient, cross: &CrossSigningKeys) -> Result<(), Fault> {
+/// the self-signing key; nothing more is uploaded once `alive` says the
+/// page stopped or started over.
+async fn verify_this_session(
+    client: &MatrixClient,
+    cross: &CrossSigningKeys,
+    alive: &dyn Fn() -> bool,
+) -> Result<(), Fault> {
     let crypto = |e: crate::web::crypto::CryptoError| Fault::Crypto(e.0);
+    // Stopped: the keys are forgotten.
+    let stopped = || Fault::Locked;
     let (user, device) = (client.user_id(), client.device_id());
     let own = secrets::own_device_keys().await.map_err(crypto)?;
     let object = json!({
@@ -228,9 +397,15 @@ async fn verify_this_session(client: &MatrixClient, cross: &CrossSigningKeys) ->
         },
     });
     let self_signed = secrets::sign_object(&object, &own.ed25519, user, device).await.map_err(crypto)?;
+    if !alive() {
+        return Err(stopped());
+    }
     keys::upload_device_keys(client, &self_signed).await.map_err(Fault::Request)?;
     let cross_signed =
         secrets::sign_object(&object, &cross.self_signing, user, &cross.self_signing_public).await.map_err(crypto)?;
+    if !alive() {
+        return Err(stopped());
+    }
     let body = json!({ user: { device: cross_signed } });
     keys::upload_signatures(client, &body).await.map_err(Fault::Request)
 }

@@ -67,6 +67,12 @@ struct Mounted {
 
 impl Mounted {
     fn new<N: IntoView + 'static>(view: impl FnOnce() -> N + 'static) -> Self {
+        // English with the verification module's texts, as its dialogs speak.
+        matrix_sessions::web::i18n::activate_texts(
+            "en",
+            Ok(Default::default()),
+            include_str!("../src/verifier/en.json"),
+        );
         let document = web_sys::window().unwrap().document().unwrap();
         let root: web_sys::HtmlElement = document.create_element("section").unwrap().unchecked_into();
         document.body().unwrap().append_child(&root).unwrap();
@@ -1162,8 +1168,12 @@ async fn a_verification_request_is_announced_with_accept_and_ignore() {
     let ignores = Calls::<()>::default();
     let (on_accept, on_ignore) = (accepts.callback(), ignores.callback());
     let request = RwSignal::new(None::<IncomingRequest>);
-    let m =
-        Mounted::new(move || view! { <VerificationRequest request=request on_accept=on_accept on_ignore=on_ignore/> });
+    let (pending, problem) = (RwSignal::new(false), RwSignal::new(None::<String>));
+    let m = Mounted::new(move || {
+        view! {
+            <VerificationRequest request=request is_pending=pending problem=problem on_accept=on_accept on_ignore=on_ignore/>
+        }
+    });
     assert!(!m.has_testid("verification-request"));
     request.set(Some(IncomingRequest { device_id: "P".into(), name: "Pixel 8".into(), transaction_id: "T".into() }));
     settle().await;
@@ -1173,6 +1183,16 @@ async fn a_verification_request_is_announced_with_accept_and_ignore() {
     m.testid("verification-request-accept").click();
     m.testid("verification-request-ignore").click();
     assert_eq!((accepts.count(), ignores.count()), (1, 1));
+    // While verification loads, Accept waits; a failure is said in the banner.
+    pending.set(true);
+    settle().await;
+    assert_eq!(m.testid("verification-request-accept").get_attribute("aria-busy").as_deref(), Some("true"));
+    pending.set(false);
+    problem.set(Some("Verification couldn't be loaded (offline).".into()));
+    settle().await;
+    let error = m.testid("verification-request-error");
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert!(m.testid("verification-request").text_content().unwrap().contains("Pixel 8 asks to be verified"));
 }
 
 // ---- Search, clean-up, watch ----

@@ -36,7 +36,9 @@ pub fn Modal(
         if let Some(dialog) = dialog_ref.get_untracked()
             && !dialog.open()
         {
-            opener.set_value(focused_element());
+            // Focus on the body (its opener was just removed, as an accepted
+            // request's banner is) is no opener: the fallbacks take it.
+            opener.set_value(focused_element().filter(|el| !is_body(el)));
             let _ = dialog.show_modal();
         }
     };
@@ -82,6 +84,10 @@ pub fn Modal(
 fn focused_element() -> Option<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
     web_sys::window()?.document()?.active_element()?.dyn_into::<web_sys::HtmlElement>().ok()
+}
+
+fn is_body(el: &web_sys::HtmlElement) -> bool {
+    web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()).is_some_and(|body| body == *el)
 }
 
 /// Focuses `opener` if it is still in the page and can take focus, else the

@@ -1,5 +1,5 @@
 //! A request from another session of the account to be verified, with
-//! Accept and Ignore.
+//! Accept (busy while verification loads, or why it could not) and Ignore.
 
 use leptos::prelude::*;
 use stylers::style_sheet;
@@ -12,6 +12,10 @@ use crate::web::i18n::{t, t_with};
 #[component]
 pub fn VerificationRequest(
     #[prop(into)] request: Signal<Option<IncomingRequest>>,
+    #[prop(into)] is_pending: Signal<bool>,
+    /// Why accepting failed, in words.
+    #[prop(into)]
+    problem: Signal<Option<String>>,
     on_accept: Callback<()>,
     on_ignore: Callback<()>,
 ) -> impl IntoView {
@@ -22,11 +26,16 @@ pub fn VerificationRequest(
                 <div class="request sm-notice" role="alert" data-testid="verification-request">
                     <p class="text">{t_with("verify.request", &[("name", &r.name)])}</p>
                     <div class="buttons">
-                        <Button testid="verification-request-accept" on_click=on_accept>{t("verify.accept")}</Button>
+                        <Button testid="verification-request-accept" is_pending=is_pending on_click=on_accept>
+                            {t("verify.accept")}
+                        </Button>
                         <Button style=ButtonStyle::Secondary testid="verification-request-ignore" on_click=on_ignore>
                             {t("verify.ignore")}
                         </Button>
                     </div>
+                    {move || problem.get().map(|p| view! { class = class_name,
+                        <p class="sm-alert" role="alert" data-testid="verification-request-error">{p}</p>
+                    })}
                 </div>
             }
         })

@@ -32,30 +32,24 @@ pub fn VerifyPanel(actions: VerifyActions, is_current: bool) -> impl IntoView {
     view! { class = class_name,
         <Show when=move || a.offer.get() != VerifyOffer::Nothing || show_lock()>
             <div class="panel" data-testid="verify-panel">
-                {move || match a.offer.get() {
-                    VerifyOffer::Unlock => view! {
-                        <Button style=ButtonStyle::Secondary testid="verify-unlock" on_click=a.on_unlock>
-                            {t("verify.unlock")}
-                        </Button>
-                    }
-                    .into_any(),
-                    VerifyOffer::VerifyThisSession => view! {
-                        <Button testid="verify-this-session" is_pending=a.is_pending on_click=a.on_verify>
-                            {t("verify.this_session")}
-                        </Button>
-                    }
-                    .into_any(),
-                    VerifyOffer::VerifyOther => view! {
-                        <Button testid="verify-session" is_pending=a.is_pending on_click=a.on_verify>
-                            {t("verify.other_session")}
-                        </Button>
-                    }
-                    .into_any(),
-                    VerifyOffer::VerifyThisFirst => view! { class = class_name,
-                        <p class="hint" data-testid="verify-this-first">{t("verify.this_first")}</p>
-                    }
-                    .into_any(),
-                    VerifyOffer::Done | VerifyOffer::Nothing => ().into_any(),
+                // One button whose step follows the offer.
+                {move || {
+                    let (testid, label, style, on_click) = match a.offer.get() {
+                        VerifyOffer::Unlock => ("verify-unlock", "verify.unlock", ButtonStyle::Secondary, a.on_unlock),
+                        VerifyOffer::VerifyThisSession => {
+                            ("verify-this-session", "verify.this_session", ButtonStyle::Primary, a.on_verify)
+                        }
+                        VerifyOffer::VerifyOther => ("verify-session", "verify.other_session", ButtonStyle::Primary, a.on_verify),
+                        VerifyOffer::VerifyThisFirst => {
+                            return Some(view! { class = class_name,
+                                <p class="hint" data-testid="verify-this-first">{t("verify.this_first")}</p>
+                            }.into_any());
+                        }
+                        VerifyOffer::Done | VerifyOffer::Nothing => return None,
+                    };
+                    Some(view! {
+                        <Button style=style testid=testid is_pending=a.is_pending on_click=on_click>{t(label)}</Button>
+                    }.into_any())
                 }}
                 <Show when=show_lock>
                     <Button style=ButtonStyle::Link testid="verify-lock" on_click=a.on_lock>{t("verify.lock")}</Button>

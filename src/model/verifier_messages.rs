@@ -13,10 +13,13 @@ use crate::api::ApiError;
 use crate::model::messages::{Text, api_error_text};
 use crate::model::recovery_key::RecoveryKeyError;
 use crate::model::secret_storage::StorageProblem;
-use crate::model::verification::{IncomingRequest, SasChoice, SasEnd, SasView};
+use crate::model::verification::IncomingRequest;
 
 /// Bumped whenever a message changes shape.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
+
+/// The id of the page's element that the module renders its dialogs into.
+pub const DIALOGS_HOST: &str = "verifier-dialogs";
 
 /// What the user typed to unlock.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,71 +71,47 @@ impl UnlockProblem {
     }
 }
 
-/// A command, with the page's current access token: the page alone
-/// refreshes the login, the module only uses what it is given.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Envelope {
-    pub access_token: String,
-    pub command: Command,
-}
-
+/// A command from the page. The module asks the page for its current
+/// access token before each request (the page alone refreshes the login).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    /// First: which account and session the module acts for.
-    Start {
-        version: u32,
-        homeserver: String,
-        user_id: String,
-        device_id: String,
-    },
-    /// Unlock, comparing with the identity the page holds (public keys).
-    Unlock {
-        input: UnlockInput,
-        master: Option<String>,
-        self_signing: Option<String>,
-    },
+    /// First: which account and session the module acts for, in which
+    /// language its dialogs speak.
+    Start { version: u32, homeserver: String, user_id: String, device_id: String, lang: String },
+    /// Show the unlock dialog (what it unlocks must be the account's
+    /// published identity, which the module fetches).
+    Unlock,
     /// Forget the private keys.
     Lock,
     /// Publish this session's keys and sign them with the self-signing key.
     VerifyThisSession,
     /// Emoji verification with another session, started here.
-    Verify {
-        device_id: String,
-        name: String,
-    },
+    Verify { device_id: String, name: String },
     /// Emoji verification another session asked for.
-    Accept {
-        request: IncomingRequest,
-    },
-    Choose {
-        choice: SasChoice,
-    },
+    Accept { request: IncomingRequest },
     /// A verification to-device event from the live updates.
-    ToDevice {
-        sender: String,
-        event_type: String,
-        content: Value,
-    },
-    /// The page is leaving (signed out): cancel, forget everything.
+    ToDevice { sender: String, event_type: String, content: Value },
+    /// The page is leaving (signed out): cancel, forget everything, take
+    /// the dialogs away.
     Stop,
 }
 
 /// What the module tells the page. Failures arrive as `Text`, so the page
-/// carries no decoder for the module's error types.
+/// carries no decoder for the module's error types; the dialogs' own
+/// progress stays in the module.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Report {
+    /// Started (`error`: but its dialogs could not be shown).
     Ready {
         version: u32,
-    },
-    Unlocked {
         error: Option<Text>,
     },
+    /// The private keys are held (the unlock dialog closed itself).
+    Unlocked,
+    /// The unlock dialog was closed without unlocking.
+    UnlockClosed,
     OwnVerified {
         error: Option<Text>,
-    },
-    /// Where the running verification stands.
-    Sas {
-        view: SasView,
     },
     /// The running verification is over (its dialog stays to say how).
     FlowOver,
@@ -144,10 +123,6 @@ pub enum Report {
 
 fn text_of(v: &Value, field: &str) -> Option<String> {
     v.get(field).and_then(Value::as_str).map(str::to_string)
-}
-
-fn opt_text(v: &Option<String>) -> Value {
-    v.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
 }
 
 impl Text {
@@ -187,66 +162,66 @@ impl Text {
     }
 }
 
-fn choice_name(choice: SasChoice) -> &'static str {
-    match choice {
-        SasChoice::Match => "match",
-        SasChoice::Mismatch => "mismatch",
-        SasChoice::Cancel => "cancel",
+/// `{"kind": kind, ...fields}` (written out: `json!` costs the page more).
+fn object(kind: &str, fields: Vec<(&str, Value)>) -> Value {
+    let mut m = Map::new();
+    m.insert("kind".into(), kind.into());
+    for (key, value) in fields {
+        m.insert(key.into(), value);
     }
+    Value::Object(m)
 }
 
-impl Envelope {
+fn string(s: &str) -> Value {
+    Value::from(s)
+}
+
+impl Command {
     pub fn to_json(&self) -> Value {
-        let mut v = match &self.command {
-            Command::Start { version, homeserver, user_id, device_id } => json!({
-                "kind": "start", "version": version, "homeserver": homeserver,
-                "user_id": user_id, "device_id": device_id,
-            }),
-            Command::Unlock { input, master, self_signing } => {
-                let (with, secret) = match input {
-                    UnlockInput::RecoveryKey(k) => ("recovery_key", k),
-                    UnlockInput::Passphrase(p) => ("passphrase", p),
-                };
-                json!({
-                    "kind": "unlock", "with": with, "secret": secret,
-                    "master": opt_text(master), "self_signing": opt_text(self_signing),
-                })
+        match self {
+            Command::Start { version, homeserver, user_id, device_id, lang } => object(
+                "start",
+                vec![
+                    ("version", Value::from(*version)),
+                    ("homeserver", string(homeserver)),
+                    ("user_id", string(user_id)),
+                    ("device_id", string(device_id)),
+                    ("lang", string(lang)),
+                ],
+            ),
+            Command::Unlock => object("unlock", vec![]),
+            Command::Lock => object("lock", vec![]),
+            Command::VerifyThisSession => object("verify_this_session", vec![]),
+            Command::Verify { device_id, name } => {
+                object("verify", vec![("device_id", string(device_id)), ("name", string(name))])
             }
-            Command::Lock => json!({ "kind": "lock" }),
-            Command::VerifyThisSession => json!({ "kind": "verify_this_session" }),
-            Command::Verify { device_id, name } => json!({ "kind": "verify", "device_id": device_id, "name": name }),
-            Command::Accept { request } => json!({
-                "kind": "accept", "device_id": request.device_id, "name": request.name,
-                "transaction_id": request.transaction_id,
-            }),
-            Command::Choose { choice } => json!({ "kind": "choose", "choice": choice_name(*choice) }),
-            Command::ToDevice { sender, event_type, content } => json!({
-                "kind": "to_device", "sender": sender, "event_type": event_type, "content": content,
-            }),
-            Command::Stop => json!({ "kind": "stop" }),
-        };
-        v["access_token"] = self.access_token.clone().into();
-        v
+            Command::Accept { request } => object(
+                "accept",
+                vec![
+                    ("device_id", string(&request.device_id)),
+                    ("name", string(&request.name)),
+                    ("transaction_id", string(&request.transaction_id)),
+                ],
+            ),
+            Command::ToDevice { sender, event_type, content } => object(
+                "to_device",
+                vec![("sender", string(sender)), ("event_type", string(event_type)), ("content", content.clone())],
+            ),
+            Command::Stop => object("stop", vec![]),
+        }
     }
 
-    pub fn from_json(v: &Value) -> Option<Envelope> {
+    pub fn from_json(v: &Value) -> Option<Command> {
         let s = |field: &str| text_of(v, field);
-        let command = match v.get("kind")?.as_str()? {
+        Some(match v.get("kind")?.as_str()? {
             "start" => Command::Start {
                 version: u32::try_from(v.get("version")?.as_u64()?).ok()?,
                 homeserver: s("homeserver")?,
                 user_id: s("user_id")?,
                 device_id: s("device_id")?,
+                lang: s("lang")?,
             },
-            "unlock" => Command::Unlock {
-                input: match v.get("with")?.as_str()? {
-                    "recovery_key" => UnlockInput::RecoveryKey(s("secret")?),
-                    "passphrase" => UnlockInput::Passphrase(s("secret")?),
-                    _ => return None,
-                },
-                master: s("master"),
-                self_signing: s("self_signing"),
-            },
+            "unlock" => Command::Unlock,
             "lock" => Command::Lock,
             "verify_this_session" => Command::VerifyThisSession,
             "verify" => Command::Verify { device_id: s("device_id")?, name: s("name")? },
@@ -257,14 +232,6 @@ impl Envelope {
                     transaction_id: s("transaction_id")?,
                 },
             },
-            "choose" => Command::Choose {
-                choice: match v.get("choice")?.as_str()? {
-                    "match" => SasChoice::Match,
-                    "mismatch" => SasChoice::Mismatch,
-                    "cancel" => SasChoice::Cancel,
-                    _ => return None,
-                },
-            },
             "to_device" => Command::ToDevice {
                 sender: s("sender")?,
                 event_type: s("event_type")?,
@@ -272,84 +239,8 @@ impl Envelope {
             },
             "stop" => Command::Stop,
             _ => return None,
-        };
-        Some(Envelope { access_token: s("access_token")?, command })
+        })
     }
-}
-
-fn end_to_json(end: &SasEnd) -> Value {
-    match end {
-        SasEnd::CancelledByThem(code) => json!({ "end": "cancelled_by_them", "code": code }),
-        SasEnd::CancelledByUs => json!({ "end": "cancelled_by_us" }),
-        SasEnd::Mismatch => json!({ "end": "mismatch" }),
-        SasEnd::Timeout => json!({ "end": "timeout" }),
-        SasEnd::UnknownMethod => json!({ "end": "unknown_method" }),
-        SasEnd::Tampered => json!({ "end": "tampered" }),
-        SasEnd::Unexpected => json!({ "end": "unexpected" }),
-        SasEnd::Failed(reason) => json!({ "end": "failed", "reason": reason.to_json() }),
-    }
-}
-
-fn end_from_json(v: &Value) -> Option<SasEnd> {
-    Some(match v.get("end")?.as_str()? {
-        "cancelled_by_them" => SasEnd::CancelledByThem(text_of(v, "code")?),
-        "cancelled_by_us" => SasEnd::CancelledByUs,
-        "mismatch" => SasEnd::Mismatch,
-        "timeout" => SasEnd::Timeout,
-        "unknown_method" => SasEnd::UnknownMethod,
-        "tampered" => SasEnd::Tampered,
-        "unexpected" => SasEnd::Unexpected,
-        "failed" => SasEnd::Failed(Text::from_json(v.get("reason")?)?),
-        _ => return None,
-    })
-}
-
-fn view_to_json(view: &SasView) -> Value {
-    match view {
-        SasView::Closed => json!({ "view": "closed" }),
-        SasView::Waiting { name } => json!({ "view": "waiting", "name": name }),
-        SasView::Compare { name, emoji, decimals, confirmed } => json!({
-            "view": "compare", "name": name, "emoji": emoji, "decimals": decimals, "confirmed": confirmed,
-        }),
-        SasView::Verified { name } => json!({ "view": "verified", "name": name }),
-        SasView::Ended { name, end } => json!({ "view": "ended", "name": name, "end": end_to_json(end) }),
-    }
-}
-
-fn numbers<const N: usize>(v: &Value) -> Option<[u64; N]> {
-    let list = v.as_array()?;
-    let mut out = [0u64; N];
-    if list.len() != N {
-        return None;
-    }
-    for (slot, n) in out.iter_mut().zip(list) {
-        *slot = n.as_u64()?;
-    }
-    Some(out)
-}
-
-fn view_from_json(v: &Value) -> Option<SasView> {
-    let name = || text_of(v, "name");
-    Some(match v.get("view")?.as_str()? {
-        "closed" => SasView::Closed,
-        "waiting" => SasView::Waiting { name: name()? },
-        "compare" => {
-            let emoji = numbers::<7>(v.get("emoji")?)?;
-            let decimals = numbers::<3>(v.get("decimals")?)?;
-            if emoji.iter().any(|&e| e > 63) || decimals.iter().any(|&d| d > 9191) {
-                return None;
-            }
-            SasView::Compare {
-                name: name()?,
-                emoji: emoji.map(|e| e as usize),
-                decimals: decimals.map(|d| d as u16),
-                confirmed: v.get("confirmed")?.as_bool()?,
-            }
-        }
-        "verified" => SasView::Verified { name: name()? },
-        "ended" => SasView::Ended { name: name()?, end: end_from_json(v.get("end")?)? },
-        _ => return None,
-    })
 }
 
 fn error_to_json(error: &Option<Text>) -> Value {
@@ -366,10 +257,12 @@ fn error_from_json(v: &Value) -> Option<Option<Text>> {
 impl Report {
     pub fn to_json(&self) -> Value {
         match self {
-            Report::Ready { version } => json!({ "kind": "ready", "version": version }),
-            Report::Unlocked { error } => json!({ "kind": "unlocked", "error": error_to_json(error) }),
+            Report::Ready { version, error } => {
+                json!({ "kind": "ready", "version": version, "error": error_to_json(error) })
+            }
+            Report::Unlocked => json!({ "kind": "unlocked" }),
+            Report::UnlockClosed => json!({ "kind": "unlock_closed" }),
             Report::OwnVerified { error } => json!({ "kind": "own_verified", "error": error_to_json(error) }),
-            Report::Sas { view } => json!({ "kind": "sas", "view": view_to_json(view) }),
             Report::FlowOver => json!({ "kind": "flow_over" }),
             Report::KeysChanged => json!({ "kind": "keys_changed" }),
         }
@@ -377,10 +270,12 @@ impl Report {
 
     pub fn from_json(v: &Value) -> Option<Report> {
         Some(match v.get("kind")?.as_str()? {
-            "ready" => Report::Ready { version: u32::try_from(v.get("version")?.as_u64()?).ok()? },
-            "unlocked" => Report::Unlocked { error: error_from_json(v)? },
+            "ready" => {
+                Report::Ready { version: u32::try_from(v.get("version")?.as_u64()?).ok()?, error: error_from_json(v)? }
+            }
+            "unlocked" => Report::Unlocked,
+            "unlock_closed" => Report::UnlockClosed,
             "own_verified" => Report::OwnVerified { error: error_from_json(v)? },
-            "sas" => Report::Sas { view: view_from_json(v.get("view")?)? },
             "flow_over" => Report::FlowOver,
             "keys_changed" => Report::KeysChanged,
             _ => return None,
@@ -394,10 +289,9 @@ mod tests {
     use crate::model::verification::Fault;
 
     fn command_round_trip(command: Command) {
-        let envelope = Envelope { access_token: "syt_x".into(), command };
-        let json = serde_json::to_string(&envelope.to_json()).unwrap();
-        let back = Envelope::from_json(&serde_json::from_str(&json).unwrap());
-        assert_eq!(back.as_ref(), Some(&envelope), "{json}");
+        let json = serde_json::to_string(&command.to_json()).unwrap();
+        let back = Command::from_json(&serde_json::from_str(&json).unwrap());
+        assert_eq!(back.as_ref(), Some(&command), "{json}");
     }
 
     fn report_round_trip(report: Report) {
@@ -414,24 +308,13 @@ mod tests {
                 homeserver: "https://hs".into(),
                 user_id: "@a:b".into(),
                 device_id: "D".into(),
+                lang: "pt-BR".into(),
             },
-            Command::Unlock {
-                input: UnlockInput::Passphrase("correct horse".into()),
-                master: Some("M".into()),
-                self_signing: None,
-            },
-            Command::Unlock {
-                input: UnlockInput::RecoveryKey("EsT...".into()),
-                master: None,
-                self_signing: Some("S".into()),
-            },
+            Command::Unlock,
             Command::Lock,
             Command::VerifyThisSession,
             Command::Verify { device_id: "D".into(), name: "Pixel".into() },
             Command::Accept { request },
-            Command::Choose { choice: SasChoice::Match },
-            Command::Choose { choice: SasChoice::Mismatch },
-            Command::Choose { choice: SasChoice::Cancel },
             Command::ToDevice {
                 sender: "@a:b".into(),
                 event_type: "m.key.verification.start".into(),
@@ -446,28 +329,18 @@ mod tests {
     #[test]
     fn every_report_survives_the_trip() {
         let limited = Fault::Request(ApiError::RateLimited { retry_after_ms: Some(5000) }).text();
-        let nested = UnlockProblem::Request(ApiError::Http { status: 502 }).text();
+        let nested =
+            Text::new("verify.error.request").because(UnlockProblem::Request(ApiError::Http { status: 502 }).text());
         for report in [
-            Report::Ready { version: VERSION },
-            Report::Unlocked { error: None },
-            Report::Unlocked { error: Some(nested) },
-            Report::OwnVerified { error: Some(limited.clone()) },
+            Report::Ready { version: VERSION, error: None },
+            Report::Ready { version: VERSION, error: Some(Fault::Unavailable("no room".into()).text()) },
+            Report::Unlocked,
+            Report::UnlockClosed,
+            Report::OwnVerified { error: None },
+            Report::OwnVerified { error: Some(limited) },
+            Report::OwnVerified { error: Some(nested) },
             Report::FlowOver,
             Report::KeysChanged,
-            Report::Sas { view: SasView::Closed },
-            Report::Sas { view: SasView::Waiting { name: "Pixel".into() } },
-            Report::Sas {
-                view: SasView::Compare {
-                    name: "Pixel".into(),
-                    emoji: [0, 2, 63, 4, 5, 6, 7],
-                    decimals: [1000, 9191, 3],
-                    confirmed: true,
-                },
-            },
-            Report::Sas { view: SasView::Verified { name: "Pixel".into() } },
-            Report::Sas { view: SasView::Ended { name: "P".into(), end: SasEnd::CancelledByThem("m.user".into()) } },
-            Report::Sas { view: SasView::Ended { name: "P".into(), end: SasEnd::Failed(limited) } },
-            Report::Sas { view: SasView::Ended { name: "P".into(), end: SasEnd::Unexpected } },
         ] {
             report_round_trip(report);
         }
@@ -475,16 +348,9 @@ mod tests {
 
     #[test]
     fn what_does_not_fit_is_refused() {
-        assert_eq!(Envelope::from_json(&json!({"kind": "format_disk", "access_token": "x"})), None);
-        assert_eq!(Envelope::from_json(&json!({"kind": "lock"})), None, "no token");
-        let emoji_out_of_range = json!({"kind": "sas", "view": {
-            "view": "compare", "name": "P", "emoji": [64, 0, 0, 0, 0, 0, 0], "decimals": [1, 2, 3], "confirmed": false
-        }});
-        assert_eq!(Report::from_json(&emoji_out_of_range), None);
-        let six_emoji = json!({"kind": "sas", "view": {
-            "view": "compare", "name": "P", "emoji": [1, 0, 0, 0, 0, 0], "decimals": [1, 2, 3], "confirmed": false
-        }});
-        assert_eq!(Report::from_json(&six_emoji), None);
+        assert_eq!(Command::from_json(&json!({"kind": "format_disk"})), None);
+        assert_eq!(Command::from_json(&json!({"kind": "verify", "device_id": "D"})), None, "no name");
+        assert_eq!(Report::from_json(&json!({"kind": "own_verified", "error": {"args": []}})), None, "no key");
     }
 
     #[test]

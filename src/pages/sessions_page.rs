@@ -160,9 +160,12 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
         let own = own_id.clone();
         Callback::new(move |id: String| if id == own { current_sign_out.open(false) } else { flow.start(vec![id]) })
     };
-    verifier.set_names(Callback::new(move |id: String| {
-        rows.with_untracked(|r| r.get(&id).map(|row| row.name().to_string())).unwrap_or(id)
-    }));
+    verifier.set_page_hooks(
+        Callback::new(move |id: String| {
+            rows.with_untracked(|r| r.get(&id).map(|row| row.name().to_string())).unwrap_or(id)
+        }),
+        Callback::new(move |_| live::reload(data, live_problem)),
+    );
     let row_ctx = RowContext {
         data,
         trust,
@@ -280,11 +283,13 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 />
                 <VerificationRequest
                     request=verifier.incoming
-                    on_accept=Callback::new(move |_| {
-                        if let Some(request) = verifier.incoming.get_untracked() {
-                            verifier.accept(request);
-                        }
+                    is_pending=Signal::derive(move || {
+                        verifier.incoming.with(|r| r.as_ref().is_some_and(|r| verifier.is_busy(&r.device_id)))
                     })
+                    problem=Signal::derive(move || {
+                        verifier.incoming.with(|r| r.as_ref().and_then(|r| verifier.problem_of(&r.device_id)))
+                    })
+                    on_accept=Callback::new(move |_| verifier.accept())
                     on_ignore=Callback::new(move |_| verifier.ignore())
                 />
                 <NewSessionsNotice
@@ -378,7 +383,6 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 />
             </main>
             <SessionsDialogs
-                verifier=verifier
                 clean_up=clean_up
                 clean_up_choices=clean_up_choices(inactive_days)
                 flow=flow

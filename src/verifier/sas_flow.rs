@@ -9,7 +9,9 @@ use futures::channel::mpsc::UnboundedReceiver;
 use futures::future::{Either, select};
 use serde_json::{Map, Value, json};
 
-use super::Reporter;
+use std::rc::Rc;
+
+use super::{Reporter, TokenSource};
 use crate::api::{ApiError, MatrixClient, keys, to_device};
 use crate::model::sas::{self, Incoming, Party, b64, code};
 use crate::model::secret_storage as ss;
@@ -20,15 +22,29 @@ use crate::web::browser;
 use crate::web::crypto::{self, EphemeralKey};
 use crate::web::secrets::{self, CrossSigningKeys};
 
-/// What a flow needs: the account, its unlocked keys, where to report
-/// progress, and its incoming messages and the user's choices.
+/// What a flow needs: the account (with the page's current token), its
+/// unlocked keys, where to report and show progress, whether the page still
+/// wants it, and its incoming messages and the user's choices.
 pub struct FlowEvents {
     pub client: MatrixClient,
+    pub token: TokenSource,
     pub cross: CrossSigningKeys,
     pub report: Reporter,
+    pub show: Rc<dyn Fn(SasView)>,
+    pub alive: Rc<dyn Fn() -> bool>,
     pub name: String,
     pub events: UnboundedReceiver<Incoming>,
     pub choices: UnboundedReceiver<SasChoice>,
+}
+
+impl FlowEvents {
+    /// The client, with the token the page holds now.
+    fn client(&self) -> &MatrixClient {
+        if let Some(token) = (self.token)() {
+            self.client.adopt_tokens(super::bearer(token));
+        }
+        &self.client
+    }
 }
 
 /// Why the flow stops early (the end to show, and whether to tell the
@@ -100,15 +116,8 @@ impl Flow {
 
     async fn send(&self, event_type: &str, content: &Value) -> Result<(), ApiError> {
         let txn = crypto::random_bytes(12).map(|b| b64(&b)).unwrap_or_else(|_| browser::now_ms().to_string());
-        to_device::send_to_device(
-            &self.f.client,
-            event_type,
-            &txn,
-            self.f.client.user_id(),
-            &self.other_device,
-            content,
-        )
-        .await
+        let client = self.f.client();
+        to_device::send_to_device(client, event_type, &txn, client.user_id(), &self.other_device, content).await
     }
 
     /// The next message of this verification (a cancel ends the flow), or
@@ -251,7 +260,10 @@ impl Flow {
             &self.f.cross.self_signing_public,
         )
         .await?;
-        keys::upload_signatures(&self.f.client, &json!({ me.user_id.clone(): { them.device_id.clone(): signed } }))
+        if !(self.f.alive)() {
+            return Err(Stop { end: SasEnd::CancelledByUs, tell_them: false });
+        }
+        keys::upload_signatures(self.f.client(), &json!({ me.user_id.clone(): { them.device_id.clone(): signed } }))
             .await?;
         self.send(sas::DONE, &sas::done_content(&self.transaction_id)).await?;
         (self.f.report)(Report::KeysChanged);
@@ -304,7 +316,7 @@ impl Flow {
     async fn check_mac(&self, shared: &[u8], me: &Party, them: &Party, mac: &Value) -> Result<Value, Stop> {
         let tampered = || Stop::ours(SasEnd::Tampered);
         let (macs, keys_mac) = sas::macs_of(mac).ok_or_else(tampered)?;
-        let answer = keys::query_own_keys(&self.f.client).await?;
+        let answer = keys::query_own_keys(self.f.client()).await?;
         let device_keys = device_keys_of(&answer, &me.user_id, &them.device_id).cloned().ok_or_else(tampered)?;
         let device_key = device_ed25519(&device_keys, &them.device_id).ok_or_else(tampered)?;
         let ids = sas::key_ids_list(macs.iter().map(|(id, _)| id.clone()).collect());
@@ -344,6 +356,6 @@ impl Flow {
     }
 
     fn show(&self, view: SasView) {
-        (self.f.report)(Report::Sas { view });
+        (self.f.show)(view);
     }
 }

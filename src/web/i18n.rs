@@ -70,6 +70,22 @@ pub async fn fetch_catalog(lang: &'static str) -> Result<Catalog, String> {
 /// the catalog could not be had (said in the console, not on the page).
 /// Also sets `<html lang>` and `dir`.
 pub fn activate(lang: &'static str, catalog: Result<Catalog, String>) {
+    let lang = install(lang, catalog, None);
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", lang);
+        let _ = root.set_attribute("dir", if is_rtl(lang) { "rtl" } else { "ltr" });
+    }
+}
+
+/// `activate` for the verification module: its texts only, with its own
+/// English added (`more_english`); the page's `<html>` stays as the page
+/// set it.
+pub fn activate_texts(lang: &'static str, catalog: Result<Catalog, String>, more_english: &str) {
+    install(lang, catalog, Some(more_english));
+}
+
+/// Installs the texts; returns the language that is active.
+fn install(lang: &'static str, catalog: Result<Catalog, String>, more_english: Option<&str>) -> &'static str {
     let (lang, messages) = match catalog {
         Ok(messages) => (lang, messages),
         Err(problem) => {
@@ -79,14 +95,14 @@ pub fn activate(lang: &'static str, catalog: Result<Catalog, String>) {
             (FALLBACK, Catalog::new())
         }
     };
-    let fallback = parse_catalog(EN).unwrap_or_default();
+    let mut fallback = parse_catalog(EN).unwrap_or_default();
+    if let Some(more) = more_english {
+        fallback.extend(parse_catalog(more).unwrap_or_default());
+    }
     let locales = js_sys::Array::of1(&JsValue::from_str(lang));
     let plurals = Some(js_sys::Intl::PluralRules::new(&locales, &js_sys::Object::new()));
     ACTIVE.with(|a| *a.borrow_mut() = Some(Active { lang, messages, fallback, plurals }));
-    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
-        let _ = root.set_attribute("lang", lang);
-        let _ = root.set_attribute("dir", if is_rtl(lang) { "rtl" } else { "ltr" });
-    }
+    lang
 }
 
 fn with_active<R>(f: impl FnOnce(&Active) -> R) -> R {

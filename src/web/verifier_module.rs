@@ -7,14 +7,12 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use futures::FutureExt;
-use futures::future::{LocalBoxFuture, Shared};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::model::verifier_messages::{Envelope, Report};
+use crate::model::verifier_messages::{Command, Report};
 
 #[wasm_bindgen(inline_js = "export function import_module(url) { return import(url); }")]
 extern "C" {
@@ -24,46 +22,50 @@ extern "C" {
     fn import_module(url: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
-type Loading = Shared<LocalBoxFuture<'static, Result<(), String>>>;
-type Handler = Rc<dyn Fn(Report)>;
+/// The sessions page showing now: where reports go, and its access token
+/// (asked before each of the module's requests).
+#[derive(Clone)]
+pub struct Page {
+    pub on_report: Rc<dyn Fn(Report)>,
+    pub token: Rc<dyn Fn() -> String>,
+}
 
 thread_local! {
     /// The module's `Verifier` object, once loaded.
     static MODULE: RefCell<Option<JsValue>> = const { RefCell::new(None) };
-    static LOADING: RefCell<Option<Loading>> = const { RefCell::new(None) };
-    /// Where reports go: the sessions page showing now.
-    static HANDLER: RefCell<Option<Handler>> = const { RefCell::new(None) };
+    static PAGE: RefCell<Option<Page>> = const { RefCell::new(None) };
     /// Failed loads so far: a retry asks for a new address, because a
     /// browser may remember a module that failed to load.
     static FAILURES: Cell<u32> = const { Cell::new(0) };
 }
 
-/// Sends reports to `handler` (`None`: nobody listens, they are dropped).
-pub fn set_handler(handler: Option<Handler>) {
-    HANDLER.with(|h| *h.borrow_mut() = handler);
+/// Who the module works for (`None`: nobody; reports are dropped and it
+/// gets no token).
+pub fn set_page(page: Option<Page>) {
+    PAGE.with(|p| *p.borrow_mut() = page);
 }
 
 pub fn is_loaded() -> bool {
     MODULE.with(|m| m.borrow().is_some())
 }
 
-/// Loads the module, once; a failed load is tried again next time.
+/// Loads the module, once; a failed load is tried again next time. The
+/// page asks for one step at a time, so loads never overlap.
 pub async fn load() -> Result<(), String> {
     if is_loaded() {
         return Ok(());
     }
-    let loading = LOADING.with(|l| l.borrow_mut().get_or_insert_with(|| fetch_module().boxed_local().shared()).clone());
-    let result = loading.await;
-    if LOADING.with(|l| l.borrow_mut().take()).is_some() && result.is_err() {
+    let result = fetch_module().await;
+    if result.is_err() {
         FAILURES.with(|f| f.set(f.get() + 1));
     }
     result
 }
 
 /// Sends one command to the loaded module.
-pub fn send(envelope: &Envelope) -> Result<(), String> {
+pub fn send(command: &Command) -> Result<(), String> {
     let module = MODULE.with(|m| m.borrow().clone()).ok_or_else(|| "not loaded".to_string())?;
-    let json = envelope.to_json().to_string();
+    let json = command.to_json().to_string();
     let send = Reflect::get(&module, &"send".into()).map_err(describe)?.unchecked_into::<Function>();
     send.call1(&module, &json.into()).map(|_| ()).map_err(describe)
 }
@@ -95,12 +97,14 @@ async fn fetch_module() -> Result<(), String> {
     // so it may send commands back without re-entering the module.
     let on_report = Closure::<dyn Fn(String)>::new(|json: String| {
         let Some(report) = serde_json::from_str(&json).ok().and_then(|v| Report::from_json(&v)) else { return };
-        let Some(handler) = HANDLER.with(|h| h.borrow().clone()) else { return };
-        wasm_bindgen_futures::spawn_local(async move { handler(report) });
+        let Some(page) = PAGE.with(|p| p.borrow().clone()) else { return };
+        wasm_bindgen_futures::spawn_local(async move { (page.on_report)(report) });
     });
-    let object = Reflect::construct(&class, &Array::of1(on_report.as_ref())).map_err(describe)?;
-    // The module lives as long as the page, and so does its callback.
+    let token = Closure::<dyn Fn() -> Option<String>>::new(|| PAGE.with(|p| p.borrow().as_ref().map(|p| (p.token)())));
+    let object = Reflect::construct(&class, &Array::of2(on_report.as_ref(), token.as_ref())).map_err(describe)?;
+    // The module lives as long as the page, and so do its callbacks.
     on_report.forget();
+    token.forget();
     MODULE.with(|m| *m.borrow_mut() = Some(object));
     Ok(())
 }

@@ -65,8 +65,13 @@ async function verifiedPage(page, env, account, security) {
 test("unlocks with the recovery key; a wrong key is refused and nothing leaves the page", async ({ page, env }) => {
   const { account, security } = await secured(env);
   const sent = [];
+  const bodies = [];
   page.on("request", (r) => {
-    if (!["GET", "OPTIONS"].includes(r.method())) sent.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    bodies.push(r.postData() ?? "");
+    // Reads (a key query is a POST that reads the published identity to
+    // compare with) are not sending anything.
+    const path = new URL(r.url()).pathname;
+    if (!["GET", "OPTIONS"].includes(r.method()) && !path.endsWith("/keys/query")) sent.push(`${r.method()} ${path}`);
   });
   await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
   await expect(tileTrust(page, "JSHOLDER")).toHaveText("Verified");
@@ -88,8 +93,9 @@ test("unlocks with the recovery key; a wrong key is refused and nothing leaves t
   const current = page.getByTestId("current-session-section");
   await expect(current.getByTestId("verify-this-session")).toBeVisible();
   await expect(current.getByTestId("verify-lock")).toBeVisible();
-  // Unlocking sent nothing and stored nothing.
+  // Unlocking sent nothing and stored nothing; the key went nowhere.
   expect(sent.slice(before)).toEqual([]);
+  expect(bodies.filter((b) => b.includes(security.recoveryKey.replaceAll(" ", "").slice(0, 12)))).toEqual([]);
   const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
   expect(storage).not.toContain(security.recoveryKey.replaceAll(" ", ""));
 
@@ -112,14 +118,21 @@ test("the verification module loads only when the user unlocks; a failed load sa
   await expect(page.getByTestId("current-session-section").getByTestId("verify-unlock")).toBeVisible();
   expect(fetched).toEqual([]);
 
-  const dialog = await unlock(page, security.recoveryKey);
-  await expect(dialog.getByTestId("unlock-error")).toContainText("Verification couldn't be loaded");
-  await expect(dialog.getByTestId("unlock-secret")).toHaveValue(security.recoveryKey);
+  // Nothing to type into yet: the page says why, under the button.
+  const current = page.getByTestId("current-session-section");
+  await current.getByTestId("verify-unlock").click();
+  await expect(current.getByTestId("verify-error")).toContainText("Verification couldn't be loaded");
+  const fs = await import("node:fs");
+  const { ROOT } = await import("../support/synapse.mjs");
+  fs.mkdirSync(`${ROOT}/.test-run/screens`, { recursive: true });
+  await current.screenshot({ path: `${ROOT}/.test-run/screens/verify-load-failed.png` });
+  await expect(page.getByTestId("unlock-dialog")).toHaveCount(0);
   offline = false;
-  await dialog.getByTestId("unlock-submit").click();
+  const dialog = await unlock(page, security.recoveryKey);
   await expect(dialog).toHaveCount(0);
+  await expect(current.getByTestId("verify-error")).toHaveCount(0);
   expect(fetched.filter((p) => p.endsWith("_bg.wasm"))).toHaveLength(1);
-  await expect(page.getByTestId("current-session-section").getByTestId("verify-this-session")).toBeVisible();
+  await expect(current.getByTestId("verify-this-session")).toBeVisible();
 });
 
 test("unlocks with the security phrase; a wrong phrase is refused", async ({ page, env }) => {
@@ -209,6 +222,40 @@ test("another session asks, and the page accepts and verifies it", async ({ page
   await expect(dialog.getByTestId("sas-verified")).toBeVisible();
   await expect(tileTrust(page, "JSASKS")).toHaveText("Verified");
   expect(await crossSignedOnServer(env, await storedLogin(page), account.userId, "JSASKS")).toBe(true);
+});
+
+test("a request accepted while locked asks for the recovery key first, then runs", async ({ page, env }) => {
+  const { account, security } = await secured(env);
+  const other = await jsDevice(env, account, "JSLOCKED");
+  const own = await verifiedPage(page, env, account, security);
+  const current = page.getByTestId("current-session-section");
+  await current.getByTestId("verify-lock").click();
+  await expect(current.getByTestId("verify-lock")).toHaveCount(0);
+  const request = await other.requestVerification(own);
+  const banner = page.getByTestId("verification-request");
+  await expect(banner).toContainText("JSLOCKED asks to be verified");
+  await banner.getByTestId("verification-request-accept").click();
+  const dialog = page.getByRole("dialog", { name: "Unlock verification" });
+  await expect(dialog).toBeVisible();
+  // Cancelling keeps the request offered.
+  await dialog.getByTestId("unlock-cancel").click();
+  await expect(dialog).toHaveCount(0);
+  await expect(banner).toBeVisible();
+  await banner.getByTestId("verification-request-accept").click();
+  await dialog.getByTestId("unlock-secret").fill(security.recoveryKey);
+  await dialog.getByTestId("unlock-submit").click();
+  await expect(dialog).toHaveCount(0);
+  const sas = page.getByTestId("sas-dialog");
+  const { emoji } = await request.sas();
+  await expect(sas.getByTestId("sas-emoji-item")).toHaveCount(7);
+  const shown = await sas.getByTestId("sas-emoji-item").allInnerTexts();
+  expect(shown.map((t) => t.replace(/\s+/g, " ").trim())).toEqual(emoji.map(([symbol, name]) => `${symbol} ${name}`));
+  await expect(banner).toHaveCount(0);
+  await request.confirm();
+  await sas.getByTestId("sas-match").click();
+  await request.done();
+  await expect(sas.getByTestId("sas-verified")).toBeVisible();
+  await expect(tileTrust(page, "JSLOCKED")).toHaveText("Verified");
 });
 
 test("a mismatch and a cancel from the other side sign nothing", async ({ page, env }) => {

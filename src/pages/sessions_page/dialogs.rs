@@ -1,6 +1,7 @@
-//! The Sessions page's dialogs: unlocking verification, emoji verification,
-//! the clean-up preview, signing out other sessions, and signing out (or
-//! forgetting) this session. Each renders its flow's state; none owns any.
+//! The Sessions page's dialogs: the clean-up preview, signing out other
+//! sessions, and signing out (or forgetting) this session — each renders
+//! its flow's state, none owns any — and the place where the verification
+//! module shows its own.
 
 use std::collections::HashMap;
 
@@ -9,19 +10,15 @@ use leptos::prelude::*;
 use super::RETURN_FOCUS_TO;
 use super::clean_up::CleanUp;
 use super::sign_out::{CurrentSignOut, SignOutFlow};
-use super::verification::Verifier;
 use crate::components::clean_up_dialog::CleanUpDialog;
 use crate::components::confirm_dialog::ConfirmDialog;
-use crate::components::sas_dialog::SasDialog;
 use crate::components::sign_out_dialog::SignOutDialog;
-use crate::components::unlock_dialog::{UnlockDialog, UnlockWith};
 use crate::model::sessions::SessionRow;
-use crate::model::verifier_messages::UnlockInput;
+use crate::model::verifier_messages::DIALOGS_HOST;
 use crate::web::i18n::{self, t, t_with};
 
 #[component]
 pub fn SessionsDialogs(
-    verifier: Verifier,
     clean_up: CleanUp,
     clean_up_choices: Vec<u32>,
     flow: SignOutFlow,
@@ -33,24 +30,9 @@ pub fn SessionsDialogs(
     user_id: String,
 ) -> impl IntoView {
     view! {
-        <UnlockDialog
-            is_open=verifier.unlock_open
-            is_pending=verifier.unlock.pending()
-            problem=Signal::derive(move || {
-                verifier.unlock.value().with(|v| match v {
-                    Some(Err(p)) => Some(i18n::text(p)),
-                    _ => None,
-                })
-            })
-            on_unlock=Callback::new(move |(with, text): (UnlockWith, String)| {
-                verifier.submit_unlock(match with {
-                    UnlockWith::RecoveryKey => UnlockInput::RecoveryKey(text),
-                    UnlockWith::Phrase => UnlockInput::Passphrase(text),
-                })
-            })
-            on_cancel=Callback::new(move |_| verifier.cancel_unlock())
-            return_focus_to=RETURN_FOCUS_TO
-        />
+        // The verification module's dialogs (unlock, emoji), rendered by
+        // the module itself once loaded.
+        <div id=DIALOGS_HOST></div>
         <CleanUpDialog
             is_open=clean_up.is_open
             days=clean_up.days
@@ -63,12 +45,6 @@ pub fn SessionsDialogs(
             link_of=sign_out_link
             on_confirm=Callback::new(move |ids| clean_up.confirm(ids))
             on_cancel=Callback::new(move |_| clean_up.cancel())
-            return_focus_to=RETURN_FOCUS_TO
-        />
-        <SasDialog
-            view_state=verifier.sas
-            on_choose=Callback::new(move |choice| verifier.choose(choice))
-            on_close=Callback::new(move |_| verifier.close())
             return_focus_to=RETURN_FOCUS_TO
         />
         <SignOutDialog

@@ -98,6 +98,12 @@ fn on_device_list_changed(data: SessionsData, problem: RwSignal<Option<LiveProbl
     });
 }
 
+/// Fetches the sessions, their keys and pushers again now (after this page
+/// signed something).
+pub fn reload(data: SessionsData, problem: RwSignal<Option<LiveProblem>>) {
+    browser::spawn_owned(reload_sessions(data, problem));
+}
+
 /// Fetches what changes when sessions come and go: the list, their keys and
 /// pushers. A failure is shown and tried again shortly: the list must not
 /// go stale silently.

@@ -19,7 +19,7 @@ use crate::model::push::PushTarget;
 use crate::model::sessions::SessionRow;
 use crate::model::trust::Trust;
 use crate::model::verification::offer;
-use crate::web::i18n::{self, t};
+use crate::web::i18n::t;
 
 use super::verification::Verifier;
 use super::verify::TrustState;
@@ -157,13 +157,8 @@ fn verify_actions(ctx: RowContext, id: StoredValue<String>, is_current: bool) ->
     VerifyActions {
         offer,
         is_unlocked: v.is_unlocked.into(),
-        is_pending: Signal::derive(move || is_current && v.verify_own.pending().get()),
-        problem: Signal::derive(move || {
-            if !is_current {
-                return None;
-            }
-            v.verify_own.value().with(|r| r.as_ref().and_then(|r| r.as_ref().err()).map(i18n::text))
-        }),
+        is_pending: Signal::derive(move || id.with_value(|id| v.is_busy(id))),
+        problem: Signal::derive(move || id.with_value(|id| v.problem_of(id))),
         on_unlock: Callback::new(move |_| v.open_unlock()),
         on_verify: Callback::new(move |_| {
             if is_current {
