@@ -105,11 +105,16 @@ impl Verifier {
         verifier
     }
 
-    fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+    /// Runs `f` under the page's owner (what it spawns lives with the page).
+    fn under_page(&self, f: impl FnOnce()) {
         match self.keep.try_with_value(|k| k.owner.clone()).flatten() {
-            Some(owner) => owner.with(|| browser::spawn_owned(task)),
-            None => browser::spawn_owned(task),
+            Some(owner) => owner.with(f),
+            None => f(),
         }
+    }
+
+    fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+        self.under_page(|| browser::spawn_owned(task));
     }
 
     /// Loads the module and tells it this page's account, once.
@@ -158,7 +163,7 @@ impl Verifier {
             }),
             Report::Unlocked => {
                 // Only an unlock this page asked for counts.
-                if self.unlock_open.get_untracked() {
+                if self.unlock_open.try_get_untracked() == Some(true) {
                     self.unlock_open.set(false);
                     self.is_unlocked.set(true);
                     if let Some(next) = self.keep.try_update_value(|k| k.after_unlock.take()).flatten() {
@@ -176,7 +181,7 @@ impl Verifier {
             }
             Report::KeysChanged => {
                 if let Some(reload) = self.keep.try_with_value(|k| k.on_keys_changed).flatten() {
-                    self.spawn(async move { reload.run(()) });
+                    self.under_page(|| reload.run(()));
                 }
             }
         }
