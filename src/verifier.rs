@@ -74,6 +74,9 @@ pub struct Engine {
     /// Bumped by Start and Stop: work begun before either finds, when it
     /// resumes, that it no longer counts.
     epoch: Rc<Cell<u32>>,
+    /// Bumped by Lock: "Verify this session" started before it uploads
+    /// nothing more.
+    locks: Rc<Cell<u32>>,
     ui: Ui,
     report: Reporter,
     token: TokenSource,
@@ -89,6 +92,7 @@ impl Engine {
         Engine {
             state: Rc::default(),
             epoch: Rc::default(),
+            locks: Rc::default(),
             ui: Ui::default(),
             report: Rc::new(report),
             token: Rc::new(token),
@@ -113,10 +117,19 @@ impl Engine {
     /// The account's client, with the page's current token.
     fn client(&self) -> Option<MatrixClient> {
         let client = self.state.borrow().client.clone()?;
-        if let Some(token) = (self.token)() {
-            client.adopt_tokens(bearer(token));
-        }
+        self.refresher(&client)();
         Some(client)
+    }
+
+    /// Gives `client` the page's current token: called before each request
+    /// of a task, as the page may have refreshed it meanwhile.
+    fn refresher(&self, client: &MatrixClient) -> impl Fn() + 'static {
+        let (client, token) = (client.clone(), self.token.clone());
+        move || {
+            if let Some(token) = token() {
+                client.adopt_tokens(bearer(token));
+            }
+        }
     }
 
     /// Cancels what runs and forgets keys, login and dialogs. What the old
@@ -145,7 +158,10 @@ impl Engine {
             self.reset();
             return;
         }
-        let Some(client) = self.client() else { return };
+        let Some(client) = self.client() else {
+            self.refuse(command);
+            return;
+        };
         match command {
             Command::Start { .. } | Command::Stop => {}
             Command::Unlock => {
@@ -156,7 +172,10 @@ impl Engine {
                 self.ui.unlock_problem.set(None);
                 self.ui.unlock_open.set(true);
             }
-            Command::Lock => self.state.borrow_mut().keys = None,
+            Command::Lock => {
+                self.locks.set(self.locks.get().wrapping_add(1));
+                self.state.borrow_mut().keys = None;
+            }
             Command::VerifyThisSession => self.verify_this_session(client),
             Command::Verify { device_id, name } => {
                 let txn = new_transaction_id();
@@ -170,6 +189,18 @@ impl Engine {
             }
             Command::ToDevice { sender, event_type, content } => self.route(&client, &sender, &event_type, &content),
         }
+    }
+
+    /// Answers a command that came before `Start` (or after `Stop`), so
+    /// the page does not wait for it.
+    fn refuse(&self, command: Command) {
+        let report = match command {
+            Command::Unlock => Report::UnlockClosed,
+            Command::VerifyThisSession => Report::OwnVerified { error: Some(Fault::Locked.text()) },
+            Command::Verify { .. } | Command::Accept { .. } => Report::FlowOver,
+            _ => return,
+        };
+        (self.report)(report);
     }
 
     /// Acts for this account from now on: texts in `lang`, dialogs in the
@@ -214,14 +245,19 @@ impl Engine {
         }
         self.ui.unlock_pending.set(true);
         self.ui.unlock_problem.set(None);
-        let (this, alive) = (self.clone(), self.alive());
+        let (this, alive, refresh) = (self.clone(), self.alive(), self.refresher(&client));
         wasm_bindgen_futures::spawn_local(async move {
             let result = async {
                 let (stored, published) =
-                    futures::future::join(fetch_secrets(&client), keys::query_own_keys(&client)).await;
+                    futures::future::join(fetch_secrets(&client, &refresh), keys::query_own_keys(&client)).await;
                 let stored = stored.map_err(UnlockProblem::Request)?;
                 // What is unlocked must be the identity the server publishes.
                 let published = published.map_err(UnlockProblem::Request)?;
+                // Stopped meanwhile: the key or phrase is not even used
+                // (and this answer is dropped below).
+                if !alive() {
+                    return Err(UnlockProblem::Request(ApiError::Network("stopped".into())));
+                }
                 secrets::unlock(&input, &stored, published_keys(&published, client.user_id())).await
             }
             .await;
@@ -249,11 +285,14 @@ impl Engine {
     }
 
     fn verify_this_session(&self, client: MatrixClient) {
-        let (this, alive, report) = (self.clone(), self.alive(), self.reporter());
+        let (this, report, refresh) = (self.clone(), self.reporter(), self.refresher(&client));
+        let (alive, locks, now) = (self.alive(), self.locks.clone(), self.locks.get());
+        // Neither stopped nor locked since it began.
+        let still = move || alive() && locks.get() == now;
         wasm_bindgen_futures::spawn_local(async move {
             let keys = this.state.borrow().keys.clone();
             let result = match keys {
-                Some(cross) => verify_this_session(&client, &cross, &alive).await,
+                Some(cross) => verify_this_session(&client, &cross, &still, &refresh).await,
                 None => Err(Fault::Locked),
             };
             if result.is_ok() {
@@ -358,14 +397,18 @@ impl Engine {
     }
 }
 
-/// The account data secret storage is made of.
-async fn fetch_secrets(client: &MatrixClient) -> Result<StoredSecrets, ApiError> {
+/// The account data secret storage is made of (`refresh` gives the client
+/// the page's current token before each request).
+async fn fetch_secrets(client: &MatrixClient, refresh: &dyn Fn()) -> Result<StoredSecrets, ApiError> {
+    refresh();
     let default_key = account_data::get_account_data(client, ss::DEFAULT_KEY).await?;
     let key_id = default_key.as_ref().and_then(|c| c.get("key")).and_then(Value::as_str).map(str::to_string);
+    refresh();
     let key_description = match &key_id {
         Some(id) => account_data::get_account_data(client, &ss::key_type(id)).await?,
         None => None,
     };
+    refresh();
     let (self_signing, master) = futures::future::join(
         account_data::get_account_data(client, ss::SELF_SIGNING),
         account_data::get_account_data(client, ss::MASTER),
@@ -376,11 +419,12 @@ async fn fetch_secrets(client: &MatrixClient) -> Result<StoredSecrets, ApiError>
 
 /// Publishes this session's device keys (self-signed) and signs them with
 /// the self-signing key; nothing more is uploaded once `alive` says the
-/// page stopped or started over.
+/// page stopped, started over or locked.
 async fn verify_this_session(
     client: &MatrixClient,
     cross: &CrossSigningKeys,
     alive: &dyn Fn() -> bool,
+    refresh: &dyn Fn(),
 ) -> Result<(), Fault> {
     let crypto = |e: crate::web::crypto::CryptoError| Fault::Crypto(e.0);
     // Stopped: the keys are forgotten.
@@ -400,6 +444,7 @@ async fn verify_this_session(
     if !alive() {
         return Err(stopped());
     }
+    refresh();
     keys::upload_device_keys(client, &self_signed).await.map_err(Fault::Request)?;
     let cross_signed =
         secrets::sign_object(&object, &cross.self_signing, user, &cross.self_signing_public).await.map_err(crypto)?;
@@ -407,6 +452,7 @@ async fn verify_this_session(
         return Err(stopped());
     }
     let body = json!({ user: { device: cross_signed } });
+    refresh();
     keys::upload_signatures(client, &body).await.map_err(Fault::Request)
 }
 

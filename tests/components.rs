@@ -1059,22 +1059,37 @@ async fn the_verify_panel_offers_the_next_step() {
     let locks = Calls::<()>::default();
     let offer = RwSignal::new(VerifyOffer::Unlock);
     let unlocked = RwSignal::new(false);
+    let pending = RwSignal::new(false);
     let actions = VerifyActions {
         offer: offer.into(),
         is_unlocked: unlocked.into(),
-        is_pending: Signal::stored(false),
+        is_pending: pending.into(),
         problem: Signal::stored(None),
         on_unlock: unlocks.callback(),
         on_verify: verifies.callback(),
         on_lock: locks.callback(),
     };
     let m = Mounted::new(move || view! { <VerifyPanel actions=actions is_current=true/> });
-    m.testid("verify-unlock").click();
+    let button = m.testid("verify-unlock");
+    button.click();
     assert_eq!(unlocks.count(), 1);
+    // Waiting, it keeps focus (a dialog opened meanwhile returns it there)
+    // and ignores clicks.
+    button.focus().unwrap();
+    pending.set(true);
+    settle().await;
+    assert_eq!(button.get_attribute("aria-disabled").as_deref(), Some("true"));
+    assert!(!button.has_attribute("disabled"));
+    let focused = web_sys::window().unwrap().document().unwrap().active_element();
+    assert!(focused.is_some_and(|f| f.is_same_node(Some(&button))), "focus stays on the busy button");
+    button.click();
+    assert_eq!(unlocks.count(), 1, "a busy button does nothing");
+    pending.set(false);
     offer.set(VerifyOffer::VerifyThisSession);
     unlocked.set(true);
     settle().await;
     assert_eq!(m.testid("verify-this-session").text_content().unwrap(), "Verify this session");
+    assert!(m.testid("verify-this-session").is_same_node(Some(&button)), "the next step is the same button");
     m.testid("verify-this-session").click();
     assert_eq!(verifies.count(), 1);
     m.testid("verify-lock").click();

@@ -31,6 +31,10 @@ impl ButtonStyle {
 
 /// A `<button>` with the page's styles. `is_pending` shows a spinner (after
 /// the text with `spinner_after`) and disables it, as does `is_disabled`.
+/// With `keeps_focus` a pending button is only marked disabled
+/// (`aria-disabled`) and ignores clicks, so focus stays on it — for a
+/// button that opens a dialog once its work is done, which returns focus
+/// to it.
 #[component]
 pub fn Button(
     #[prop(optional, into)] style: Signal<ButtonStyle>,
@@ -39,12 +43,13 @@ pub fn Button(
     submit: bool,
     #[prop(optional, into)] is_pending: Signal<bool>,
     #[prop(optional, into)] is_disabled: Signal<bool>,
-    #[prop(optional, into)] testid: Option<String>,
+    #[prop(optional, into)] testid: MaybeProp<String>,
     /// More classes (e.g. a parent's scoped class for layout).
     #[prop(optional, into)]
     class: Option<String>,
     #[prop(optional)] node_ref: NodeRef<html::Button>,
     #[prop(optional)] spinner_after: bool,
+    #[prop(optional)] keeps_focus: bool,
     #[prop(optional)] on_click: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
@@ -56,11 +61,15 @@ pub fn Button(
         <button
             type=if submit { "submit" } else { "button" }
             class=classes
-            data-testid=testid
+            data-testid=move || testid.get()
             node_ref=node_ref
-            disabled=move || is_pending.get() || is_disabled.get()
+            disabled=move || (is_pending.get() && !keeps_focus) || is_disabled.get()
+            aria-disabled=move || (keeps_focus && is_pending.get()).then_some("true")
             aria-busy=move || is_pending.get().then_some("true")
             on:click=move |_| {
+                if is_pending.get_untracked() {
+                    return;
+                }
                 if let Some(cb) = on_click {
                     cb.run(());
                 }

@@ -21,6 +21,11 @@ pub const VERSION: u32 = 2;
 /// The id of the page's element that the module renders its dialogs into.
 pub const DIALOGS_HOST: &str = "verifier-dialogs";
 
+/// Where keyboard focus goes after a dialog whose opener is gone (a
+/// signed-out session's button), for the page's dialogs and the module's:
+/// the page's list of sessions, else its current session.
+pub const RETURN_FOCUS_TO: &[&str] = &["other-sessions-heading", "current-session-heading"];
+
 /// What the user typed to unlock.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum UnlockInput {

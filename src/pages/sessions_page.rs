@@ -35,6 +35,8 @@ use crate::model::account_management::{AccountPage, account_url, end_action, lis
 use crate::model::filters::{Recommendations, SessionFilter, clean_up_choices, filtered_ids};
 use crate::model::sessions::selected_in;
 use crate::model::trust::IdentityCheck;
+// Also where the page's dialogs return focus.
+use crate::model::verifier_messages::RETURN_FOCUS_TO;
 use crate::web::browser;
 use crate::web::i18n::{self, t, t_count, t_with};
 use clean_up::CleanUp;
@@ -49,10 +51,6 @@ use sign_out::{CurrentSignOut, SignOutFlow};
 use verification::Verifier;
 use verify::Verification;
 use watch::{NotifyProblem, SessionWatch};
-
-/// Where keyboard focus goes after a dialog whose opener is gone (a signed-out
-/// session's button): the list, else the current session.
-const RETURN_FOCUS_TO: &[&str] = &["other-sessions-heading", "current-session-heading"];
 
 /// "verification (Internal server error)": what could not be loaded, and why.
 fn part_text(part: Part, err: &crate::api::ApiError) -> String {
@@ -283,12 +281,8 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                 />
                 <VerificationRequest
                     request=verifier.incoming
-                    is_pending=Signal::derive(move || {
-                        verifier.incoming.with(|r| r.as_ref().is_some_and(|r| verifier.is_busy(&r.device_id)))
-                    })
-                    problem=Signal::derive(move || {
-                        verifier.incoming.with(|r| r.as_ref().and_then(|r| verifier.problem_of(&r.device_id)))
-                    })
+                    is_pending=Signal::derive(move || verifier.request_is_busy())
+                    problem=Signal::derive(move || verifier.request_problem())
                     on_accept=Callback::new(move |_| verifier.accept())
                     on_ignore=Callback::new(move |_| verifier.ignore())
                 />

@@ -10,12 +10,8 @@ use wasm_bindgen::JsCast;
 use super::Engine;
 use crate::components::sas_dialog::SasDialog;
 use crate::components::unlock_dialog::{UnlockDialog, UnlockWith};
-use crate::model::verifier_messages::{DIALOGS_HOST, UnlockInput};
+use crate::model::verifier_messages::{DIALOGS_HOST, RETURN_FOCUS_TO, UnlockInput};
 use crate::web::i18n;
-
-/// Where focus goes after a dialog whose opener is gone: the page's
-/// section headings (as for the page's own dialogs).
-const RETURN_FOCUS_TO: &[&str] = &["other-sessions-heading", "current-session-heading"];
 
 /// Mounts the dialogs into the page's host element; `None` if the page has
 /// none. Dropping what it returns takes them away again.

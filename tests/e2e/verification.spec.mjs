@@ -258,6 +258,55 @@ test("a request accepted while locked asks for the recovery key first, then runs
   await expect(tileTrust(page, "JSLOCKED")).toHaveText("Verified");
 });
 
+test("a request withdrawn while the key is asked for is not taken on after unlocking", async ({ page, env }) => {
+  const { account, security } = await secured(env);
+  const other = await jsDevice(env, account, "JSWITHDRAWS");
+  const own = await verifiedPage(page, env, account, security);
+  const current = page.getByTestId("current-session-section");
+  await current.getByTestId("verify-lock").click();
+  const request = await other.requestVerification(own);
+  const banner = page.getByTestId("verification-request");
+  await banner.getByTestId("verification-request-accept").click();
+  const dialog = page.getByRole("dialog", { name: "Unlock verification" });
+  await expect(dialog).toBeVisible();
+  // The other session gives up while the key is being typed.
+  await request.cancel();
+  await expect(banner).toHaveCount(0);
+  await dialog.getByTestId("unlock-secret").fill(security.recoveryKey);
+  await dialog.getByTestId("unlock-submit").click();
+  await expect(dialog).toHaveCount(0);
+  await expect(current.getByTestId("verify-lock")).toBeVisible();
+  // Unlocked, and nothing else: no emoji, no problem.
+  await page.waitForTimeout(1_000);
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(page.getByTestId("verify-error")).toHaveCount(0);
+  expect(await crossSignedOnServer(env, await storedLogin(page), account.userId, "JSWITHDRAWS")).toBe(false);
+});
+
+test("by keyboard, focus stays on the step's button while the module loads and comes back to it", async ({ page, env }) => {
+  const { account, security } = await secured(env);
+  await signIn(page, { appUrl: env.appUrl, homeserver: env.hsBase, ...account });
+  const button = page.getByTestId("current-session-section").getByTestId("verify-unlock");
+  await button.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Unlock verification" });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  await expect(button).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId("unlock-secret").fill(security.recoveryKey);
+  await dialog.getByTestId("unlock-secret").press("Enter");
+  await expect(dialog).toHaveCount(0);
+  // The same button now offers the next step, and still has focus.
+  const next = page.getByTestId("current-session-section").getByTestId("verify-this-session");
+  await expect(next).toBeFocused();
+  await page.keyboard.press("Enter");
+  const own = (await storedLogin(page)).device_id;
+  await expect(tileTrust(page, own)).toHaveText("Verified");
+});
+
 test("a mismatch and a cancel from the other side sign nothing", async ({ page, env }) => {
   const { account, security } = await secured(env);
   const other = await jsDevice(env, account, "JSNO");

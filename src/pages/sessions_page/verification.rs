@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use futures::channel::oneshot;
+use futures::future::Either;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -18,6 +19,10 @@ use crate::model::sas;
 use crate::model::verification::{Fault, IncomingRequest};
 use crate::model::verifier_messages::{Command, Report, VERSION};
 use crate::web::{browser, i18n, verifier_module};
+
+/// How long the module may take to answer `Start` or "Verify this
+/// session" (a few requests; each has its own timeout below this).
+const ANSWER_WITHIN_MS: u32 = 60_000;
 
 /// A verification step the user asked for.
 #[derive(Clone, Debug)]
@@ -30,12 +35,13 @@ enum Step {
 }
 
 impl Step {
-    /// The session whose button (or request) shows the step.
+    /// The session whose button shows the step, or the request (its
+    /// banner shows it, not the sender's row as well).
     fn session(&self, own: &str) -> String {
         match self {
             Step::Unlock | Step::VerifyThisSession => own.to_string(),
             Step::Verify(id) => id.clone(),
-            Step::Accept(request) => request.device_id.clone(),
+            Step::Accept(request) => request_key(request),
         }
     }
 }
@@ -136,12 +142,21 @@ impl Verifier {
         Ok(())
     }
 
-    /// Sends `command` and waits for its answer.
+    /// Sends `command` and waits for its answer, for a while: a module
+    /// that stopped answering must not leave the button busy for good.
     async fn ask(&self, command: Command) -> Result<(), Text> {
         let (tx, rx) = oneshot::channel();
         self.keep.update_value(|k| k.waiting = Some(tx));
         send(command)?;
-        match rx.await.unwrap_or_else(|_| Some(unavailable(gone()))) {
+        let timeout = gloo_timers::future::TimeoutFuture::new(ANSWER_WITHIN_MS);
+        let answer = match futures::future::select(rx, timeout).await {
+            Either::Left((answer, _)) => answer.ok(),
+            Either::Right(_) => {
+                self.keep.try_update_value(|k| k.waiting = None);
+                None
+            }
+        };
+        match answer.unwrap_or_else(|| Some(unavailable(gone()))) {
             Some(problem) => Err(problem),
             None => Ok(()),
         }
@@ -166,7 +181,8 @@ impl Verifier {
                 if self.unlock_open.try_get_untracked() == Some(true) {
                     self.unlock_open.set(false);
                     self.is_unlocked.set(true);
-                    if let Some(next) = self.keep.try_update_value(|k| k.after_unlock.take()).flatten() {
+                    let next = self.keep.try_update_value(|k| k.after_unlock.take()).flatten();
+                    if let Some(next) = next.filter(|step| self.still_wanted(step)) {
                         self.run(next);
                     }
                 }
@@ -222,6 +238,17 @@ impl Verifier {
                 this.problem.try_set(Some((session, i18n::text(&problem))));
             }
         });
+    }
+
+    /// A request accepted while locked still counts once unlocked only if
+    /// it is still the one offered (not cancelled, ignored or replaced).
+    fn still_wanted(&self, step: &Step) -> bool {
+        match step {
+            Step::Accept(request) => self
+                .incoming
+                .with_untracked(|offered| offered.as_ref().is_some_and(|o| o.transaction_id == request.transaction_id)),
+            _ => true,
+        }
     }
 
     async fn perform(&self, step: Step) -> Result<(), Text> {
@@ -304,6 +331,16 @@ impl Verifier {
         self.problem.with(|p| p.as_ref().filter(|(s, _)| s == session).map(|(_, text)| text.clone()))
     }
 
+    /// What the offered request's banner shows: being accepted, and why
+    /// that failed.
+    pub fn request_is_busy(&self) -> bool {
+        self.incoming.with(|r| r.as_ref().is_some_and(|r| self.is_busy(&request_key(r))))
+    }
+
+    pub fn request_problem(&self) -> Option<String> {
+        self.incoming.with(|r| r.as_ref().and_then(|r| self.problem_of(&request_key(r))))
+    }
+
     /// To-device messages from the live updates: verification messages go
     /// to the module when it runs; a new request from another session of
     /// this account is offered (only to a verified session, one at a time:
@@ -328,8 +365,8 @@ impl Verifier {
         let from = sas::str_field(content, "from_device").unwrap_or("").to_string();
         if event_type != sas::REQUEST
             || self.flow_running.get_untracked()
-            // The offered request is being accepted.
-            || (offered.is_some() && self.busy.get_untracked().is_some())
+            // The offered request is being accepted (or waits for the key).
+            || (offered.is_some() && (self.busy.get_untracked().is_some() || self.unlock_open.get_untracked()))
             || !own_verified
             || from.is_empty()
             || from == client.device_id()
@@ -340,6 +377,11 @@ impl Verifier {
         let name = self.name(&from);
         self.incoming.set(Some(IncomingRequest { device_id: from, name, transaction_id: message.transaction_id }));
     }
+}
+
+/// Where an accepted request's step is kept (beside session ids).
+fn request_key(request: &IncomingRequest) -> String {
+    format!("request {}", request.transaction_id)
 }
 
 fn send(command: Command) -> Result<(), Text> {
