@@ -66,8 +66,11 @@ pub fn Button(
             disabled=move || (is_pending.get() && !keeps_focus) || is_disabled.get()
             aria-disabled=move || (keeps_focus && is_pending.get()).then_some("true")
             aria-busy=move || is_pending.get().then_some("true")
-            on:click=move |_| {
+            on:click=move |ev| {
+                // Only a `keeps_focus` button can be clicked while pending;
+                // nor may it submit its form.
                 if is_pending.get_untracked() {
+                    ev.prevent_default();
                     return;
                 }
                 if let Some(cb) = on_click {

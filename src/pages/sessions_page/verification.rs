@@ -151,8 +151,16 @@ impl Verifier {
         let timeout = gloo_timers::future::TimeoutFuture::new(ANSWER_WITHIN_MS);
         let answer = match futures::future::select(rx, timeout).await {
             Either::Left((answer, _)) => answer.ok(),
+            // Its late answer must not count for a later step: the module
+            // is stopped (its work so far dropped, the keys with it) and the
+            // next step starts it over.
             Either::Right(_) => {
-                self.keep.try_update_value(|k| k.waiting = None);
+                let _ = verifier_module::send(&Command::Stop);
+                self.keep.try_update_value(|k| {
+                    k.waiting = None;
+                    k.started = false;
+                });
+                self.is_unlocked.try_set(false);
                 None
             }
         };
@@ -318,8 +326,15 @@ impl Verifier {
 
     /// "Ignore": the request is left unanswered (it times out there).
     pub fn ignore(&self) {
+        if let Some(request) = self.incoming.get_untracked() {
+            let key = request_key(&request);
+            self.problem.update(|p| {
+                if p.as_ref().is_some_and(|(s, _)| *s == key) {
+                    *p = None;
+                }
+            });
+        }
         self.incoming.set(None);
-        self.problem.set(None);
     }
 
     /// What `session`'s buttons show: waiting, and why its last step failed.
@@ -366,7 +381,9 @@ impl Verifier {
         if event_type != sas::REQUEST
             || self.flow_running.get_untracked()
             // The offered request is being accepted (or waits for the key).
-            || (offered.is_some() && (self.busy.get_untracked().is_some() || self.unlock_open.get_untracked()))
+            || (offered.is_some()
+                && (self.busy.get_untracked().is_some()
+                    || self.keep.with_value(|k| matches!(k.after_unlock, Some(Step::Accept(_))))))
             || !own_verified
             || from.is_empty()
             || from == client.device_id()
