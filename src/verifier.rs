@@ -196,7 +196,7 @@ impl Engine {
     fn refuse(&self, command: Command) {
         let report = match command {
             Command::Unlock => Report::UnlockClosed,
-            Command::VerifyThisSession => Report::OwnVerified { error: Some(Fault::Locked.text()) },
+            Command::VerifyThisSession => Report::OwnVerified { error: Some(i18n::text(&Fault::Locked.text())) },
             Command::Verify { .. } | Command::Accept { .. } => Report::FlowOver,
             _ => return,
         };
@@ -231,7 +231,7 @@ impl Engine {
                     this.state.borrow_mut().dialogs = Some(mounted);
                     None
                 }
-                None => Some(Fault::Unavailable("the page has no place for its dialogs".into()).text()),
+                None => Some(i18n::text(&Fault::Unavailable("the page has no place for its dialogs".into()).text())),
             };
             report(Report::Ready { version: VERSION, error });
         });
@@ -298,9 +298,11 @@ impl Engine {
             if result.is_ok() {
                 report(Report::KeysChanged);
             }
-            let error = result.err().map(|fault| match fault {
-                Fault::Request(e) => Text::new("verify.error.request").because(api_error_text(&e)),
-                other => other.text(),
+            let error = result.err().map(|fault| {
+                i18n::text(&match fault {
+                    Fault::Request(e) => Text::new("verify.error.request").because(api_error_text(&e)),
+                    other => other.text(),
+                })
             });
             report(Report::OwnVerified { error });
         });

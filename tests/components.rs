@@ -1186,7 +1186,7 @@ async fn a_verification_request_is_announced_with_accept_and_ignore() {
     let (pending, problem) = (RwSignal::new(false), RwSignal::new(None::<String>));
     let m = Mounted::new(move || {
         view! {
-            <VerificationRequest request=request is_pending=pending problem=problem on_accept=on_accept on_ignore=on_ignore/>
+            <VerificationRequest asker=Signal::derive(move || request.with(|r| r.as_ref().map(|r: &IncomingRequest| r.name.clone()))) is_pending=pending problem=problem on_accept=on_accept on_ignore=on_ignore/>
         }
     });
     assert!(!m.has_testid("verification-request"));

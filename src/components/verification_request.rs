@@ -5,13 +5,12 @@ use leptos::prelude::*;
 use stylers::style_sheet;
 
 use crate::components::button::{Button, ButtonStyle};
-use crate::model::verification::IncomingRequest;
 use crate::web::i18n::{t, t_with};
 
-/// The banner, while a request waits.
+/// The banner, while a request waits: `asker` names the session asking.
 #[component]
 pub fn VerificationRequest(
-    #[prop(into)] request: Signal<Option<IncomingRequest>>,
+    #[prop(into)] asker: Signal<Option<String>>,
     #[prop(into)] is_pending: Signal<bool>,
     /// Why accepting failed, in words.
     #[prop(into)]
@@ -21,10 +20,10 @@ pub fn VerificationRequest(
 ) -> impl IntoView {
     let class_name = style_sheet!("style/components/verification_request.css");
     move || {
-        request.get().map(|r| {
+        asker.get().map(|name| {
             view! { class = class_name,
                 <div class="request sm-notice" role="alert" data-testid="verification-request">
-                    <p class="text">{t_with("verify.request", &[("name", &r.name)])}</p>
+                    <p class="text">{t_with("verify.request", &[("name", &name)])}</p>
                     <div class="buttons">
                         <Button testid="verification-request-accept" is_pending=is_pending on_click=on_accept>
                             {t("verify.accept")}

@@ -16,7 +16,7 @@ use crate::model::secret_storage::StorageProblem;
 use crate::model::verification::IncomingRequest;
 
 /// Bumped whenever a message changes shape.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// The id of the page's element that the module renders its dialogs into.
 pub const DIALOGS_HOST: &str = "verifier-dialogs";
@@ -101,22 +101,23 @@ pub enum Command {
     Stop,
 }
 
-/// What the module tells the page. Failures arrive as `Text`, so the page
-/// carries no decoder for the module's error types; the dialogs' own
+/// What the module tells the page. Failures arrive worded, by the module
+/// in the page's language (it holds the same catalog), so the page carries
+/// no decoder for the module's error types nor for texts; the dialogs' own
 /// progress stays in the module.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Report {
     /// Started (`error`: but its dialogs could not be shown).
     Ready {
         version: u32,
-        error: Option<Text>,
+        error: Option<String>,
     },
     /// The private keys are held (the unlock dialog closed itself).
     Unlocked,
     /// The unlock dialog was closed without unlocking.
     UnlockClosed,
     OwnVerified {
-        error: Option<Text>,
+        error: Option<String>,
     },
     /// The running verification is over (its dialog stays to say how).
     FlowOver,
@@ -128,43 +129,6 @@ pub enum Report {
 
 fn text_of(v: &Value, field: &str) -> Option<String> {
     v.get(field).and_then(Value::as_str).map(str::to_string)
-}
-
-impl Text {
-    pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("key".into(), self.key.clone().into());
-        if let Some(count) = self.count {
-            m.insert("count".into(), count.into());
-        }
-        if !self.args.is_empty() {
-            m.insert("args".into(), self.args.iter().map(|(k, v)| json!([k, v])).collect());
-        }
-        if let Some(reason) = &self.reason {
-            m.insert("reason".into(), reason.to_json());
-        }
-        Value::Object(m)
-    }
-
-    pub fn from_json(v: &Value) -> Option<Text> {
-        let args = match v.get("args") {
-            None => Vec::new(),
-            Some(list) => list
-                .as_array()?
-                .iter()
-                .map(|pair| Some((pair.get(0)?.as_str()?.to_string(), pair.get(1)?.as_str()?.to_string())))
-                .collect::<Option<_>>()?,
-        };
-        let reason = match v.get("reason") {
-            None => None,
-            Some(r) => Some(Box::new(Text::from_json(r)?)),
-        };
-        let count = match v.get("count") {
-            None => None,
-            Some(c) => Some(usize::try_from(c.as_u64()?).ok()?),
-        };
-        Some(Text { key: text_of(v, "key")?, count, args, reason })
-    }
 }
 
 /// `{"kind": kind, ...fields}` (written out: `json!` costs the page more).
@@ -248,14 +212,14 @@ impl Command {
     }
 }
 
-fn error_to_json(error: &Option<Text>) -> Value {
-    error.as_ref().map_or(Value::Null, Text::to_json)
+fn error_to_json(error: &Option<String>) -> Value {
+    error.as_deref().map_or(Value::Null, string)
 }
 
-fn error_from_json(v: &Value) -> Option<Option<Text>> {
+fn error_from_json(v: &Value) -> Option<Option<String>> {
     match v.get("error") {
         None | Some(Value::Null) => Some(None),
-        Some(e) => Text::from_json(e).map(Some),
+        Some(e) => Some(Some(e.as_str()?.to_string())),
     }
 }
 
@@ -333,12 +297,10 @@ mod tests {
 
     #[test]
     fn every_report_survives_the_trip() {
-        let limited = Fault::Request(ApiError::RateLimited { retry_after_ms: Some(5000) }).text();
-        let nested =
-            Text::new("verify.error.request").because(UnlockProblem::Request(ApiError::Http { status: 502 }).text());
+        let (limited, nested) = ("Too many attempts.".to_string(), "Couldn't verify: \"quoted\" (502)".to_string());
         for report in [
             Report::Ready { version: VERSION, error: None },
-            Report::Ready { version: VERSION, error: Some(Fault::Unavailable("no room".into()).text()) },
+            Report::Ready { version: VERSION, error: Some("no room".into()) },
             Report::Unlocked,
             Report::UnlockClosed,
             Report::OwnVerified { error: None },
@@ -355,7 +317,7 @@ mod tests {
     fn what_does_not_fit_is_refused() {
         assert_eq!(Command::from_json(&json!({"kind": "format_disk"})), None);
         assert_eq!(Command::from_json(&json!({"kind": "verify", "device_id": "D"})), None, "no name");
-        assert_eq!(Report::from_json(&json!({"kind": "own_verified", "error": {"args": []}})), None, "no key");
+        assert_eq!(Report::from_json(&json!({"kind": "own_verified", "error": {"key": "x"}})), None, "not words");
     }
 
     #[test]

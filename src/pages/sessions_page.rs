@@ -280,7 +280,7 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
                     })
                 />
                 <VerificationRequest
-                    request=verifier.incoming
+                    asker=Signal::derive(move || verifier.asker())
                     is_pending=Signal::derive(move || verifier.request_is_busy())
                     problem=Signal::derive(move || verifier.request_problem())
                     on_accept=Callback::new(move |_| verifier.accept())

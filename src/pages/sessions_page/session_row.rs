@@ -152,11 +152,11 @@ fn verify_actions(ctx: RowContext, id: StoredValue<String>, is_current: bool) ->
             let trust_of = |id: &str| r.get(id).map_or(Trust::NoEncryption, |row| row.trust);
             (id.with_value(|id| trust_of(id)), own_id.with_value(|own| trust_of(own)))
         });
-        ctx.trust.with(|t| offer(t.chain.as_ref(), t.identity.as_ref(), v.is_unlocked.get(), own, session, is_current))
+        ctx.trust.with(|t| offer(t.chain.as_ref(), t.identity.as_ref(), v.is_unlocked(), own, session, is_current))
     });
     VerifyActions {
         offer,
-        is_unlocked: v.is_unlocked.into(),
+        is_unlocked: Signal::derive(move || v.is_unlocked()),
         is_pending: Signal::derive(move || id.with_value(|id| v.is_busy(id))),
         problem: Signal::derive(move || id.with_value(|id| v.problem_of(id))),
         on_unlock: Callback::new(move |_| v.open_unlock()),

@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::data::SessionsData;
-use crate::model::messages::Text;
 use crate::model::sas;
 use crate::model::verification::{Fault, IncomingRequest};
 use crate::model::verifier_messages::{Command, Report, VERSION};
@@ -48,10 +47,24 @@ impl Step {
 
 /// The answer the running step waits for (`Ready` or `OwnVerified`; steps
 /// run one at a time): a problem, or none.
-type Waiting = Option<oneshot::Sender<Option<Text>>>;
+type Waiting = Option<oneshot::Sender<Option<String>>>;
 
+/// What the page shows of verification and keeps for it: one signal, as
+/// each signal type of its own adds code to every visit.
 #[derive(Default)]
-struct Keep {
+struct State {
+    is_unlocked: bool,
+    /// The session (or request) whose step waits for the module.
+    busy: Option<String>,
+    /// Why the last step failed (in words), and the session it was for.
+    problem: Option<(String, String)>,
+    /// The request another session sent, offered.
+    incoming: Option<IncomingRequest>,
+    /// An emoji verification runs in the module.
+    flow_running: bool,
+    /// The module shows its unlock dialog (asked by this page).
+    unlock_open: bool,
+    // Kept, not shown (read and written untracked):
     /// The module knows this page's account.
     started: bool,
     waiting: Waiting,
@@ -70,32 +83,13 @@ struct Keep {
 #[derive(Clone, Copy)]
 pub struct Verifier {
     data: SessionsData,
-    pub is_unlocked: RwSignal<bool>,
-    /// The session whose step waits for the module.
-    pub busy: RwSignal<Option<String>>,
-    /// Why the last step failed (in words), and the session it was for.
-    pub problem: RwSignal<Option<(String, String)>>,
-    pub incoming: RwSignal<Option<IncomingRequest>>,
-    /// An emoji verification runs in the module.
-    flow_running: RwSignal<bool>,
-    /// The module shows its unlock dialog (asked by this page).
-    unlock_open: RwSignal<bool>,
-    /// What the page keeps beside its signals (one stored value).
-    keep: StoredValue<Keep, LocalStorage>,
+    state: RwSignal<State, LocalStorage>,
 }
 
 impl Verifier {
     pub fn new(data: SessionsData) -> Self {
-        let verifier = Verifier {
-            data,
-            is_unlocked: RwSignal::new(false),
-            busy: RwSignal::new(None),
-            problem: RwSignal::new(None),
-            incoming: RwSignal::new(None),
-            flow_running: RwSignal::new(false),
-            unlock_open: RwSignal::new(false),
-            keep: StoredValue::new_local(Keep { owner: Owner::current(), ..Keep::default() }),
-        };
+        let verifier =
+            Verifier { data, state: RwSignal::new_local(State { owner: Owner::current(), ..State::default() }) };
         verifier_module::set_page(Some(verifier_module::Page {
             on_report: Rc::new(move |report| verifier.on_report(report)),
             token: Rc::new(move || data.client().tokens().access_token),
@@ -113,7 +107,7 @@ impl Verifier {
 
     /// Runs `f` under the page's owner (what it spawns lives with the page).
     fn under_page(&self, f: impl FnOnce()) {
-        match self.keep.try_with_value(|k| k.owner.clone()).flatten() {
+        match self.state.try_with_untracked(|k| k.owner.clone()).flatten() {
             Some(owner) => owner.with(f),
             None => f(),
         }
@@ -124,9 +118,9 @@ impl Verifier {
     }
 
     /// Loads the module and tells it this page's account, once.
-    async fn start(&self) -> Result<(), Text> {
+    async fn start(&self) -> Result<(), String> {
         verifier_module::load().await.map_err(unavailable)?;
-        if self.keep.with_value(|k| k.started) {
+        if self.state.with_untracked(|k| k.started) {
             return Ok(());
         }
         let client = self.data.client();
@@ -138,15 +132,15 @@ impl Verifier {
             lang: i18n::lang().to_string(),
         })
         .await?;
-        self.keep.update_value(|k| k.started = true);
+        self.state.update_untracked(|k| k.started = true);
         Ok(())
     }
 
     /// Sends `command` and waits for its answer, for a while: a module
     /// that stopped answering must not leave the button busy for good.
-    async fn ask(&self, command: Command) -> Result<(), Text> {
+    async fn ask(&self, command: Command) -> Result<(), String> {
         let (tx, rx) = oneshot::channel();
-        self.keep.update_value(|k| k.waiting = Some(tx));
+        self.state.update_untracked(|k| k.waiting = Some(tx));
         send(command)?;
         let timeout = gloo_timers::future::TimeoutFuture::new(ANSWER_WITHIN_MS);
         let answer = match futures::future::select(rx, timeout).await {
@@ -156,11 +150,11 @@ impl Verifier {
             // next step starts it over.
             Either::Right(_) => {
                 let _ = verifier_module::send(&Command::Stop);
-                self.keep.try_update_value(|k| {
+                self.state.try_update_untracked(|k| {
                     k.waiting = None;
                     k.started = false;
                 });
-                self.is_unlocked.try_set(false);
+                self.state.try_update(|s| s.is_unlocked = false);
                 None
             }
         };
@@ -170,8 +164,8 @@ impl Verifier {
         }
     }
 
-    fn answer(&self, problem: Option<Text>) {
-        if let Some(tx) = self.keep.try_update_value(|k| k.waiting.take()).flatten() {
+    fn answer(&self, problem: Option<String>) {
+        if let Some(tx) = self.state.try_update_untracked(|k| k.waiting.take()).flatten() {
             let _ = tx.send(problem);
         }
     }
@@ -186,25 +180,29 @@ impl Verifier {
             }),
             Report::Unlocked => {
                 // Only an unlock this page asked for counts.
-                if self.unlock_open.try_get_untracked() == Some(true) {
-                    self.unlock_open.set(false);
-                    self.is_unlocked.set(true);
-                    let next = self.keep.try_update_value(|k| k.after_unlock.take()).flatten();
+                if self.state.try_with_untracked(|s| s.unlock_open) == Some(true) {
+                    self.state.update(|s| {
+                        s.unlock_open = false;
+                        s.is_unlocked = true;
+                    });
+                    let next = self.state.try_update_untracked(|k| k.after_unlock.take()).flatten();
                     if let Some(next) = next.filter(|step| self.still_wanted(step)) {
                         self.run(next);
                     }
                 }
             }
             Report::UnlockClosed => {
-                self.unlock_open.try_set(false);
-                self.keep.try_update_value(|k| k.after_unlock = None);
+                self.state.try_update(|s| {
+                    s.unlock_open = false;
+                    s.after_unlock = None;
+                });
             }
             Report::OwnVerified { error } => self.answer(error),
             Report::FlowOver => {
-                self.flow_running.try_set(false);
+                self.state.try_update(|s| s.flow_running = false);
             }
             Report::KeysChanged => {
-                if let Some(reload) = self.keep.try_with_value(|k| k.on_keys_changed).flatten() {
+                if let Some(reload) = self.state.try_with_untracked(|k| k.on_keys_changed).flatten() {
                     self.under_page(|| reload.run(()));
                 }
             }
@@ -214,14 +212,14 @@ impl Verifier {
     /// How session ids become names in the dialogs, and how the page
     /// fetches keys again.
     pub fn set_page_hooks(&self, name_of: Callback<String, String>, on_keys_changed: Callback<()>) {
-        self.keep.update_value(|k| {
+        self.state.update_untracked(|k| {
             k.name_of = Some(name_of);
             k.on_keys_changed = Some(on_keys_changed);
         });
     }
 
     fn name(&self, device_id: &str) -> String {
-        match self.keep.with_value(|k| k.name_of) {
+        match self.state.with_untracked(|k| k.name_of) {
             Some(f) => f.run(device_id.to_string()),
             None => device_id.to_string(),
         }
@@ -232,19 +230,23 @@ impl Verifier {
     /// the keys while they are locked asks for them first and goes on
     /// once they are unlocked.
     fn run(&self, step: Step) {
-        if self.busy.get_untracked().is_some() || self.unlock_open.get_untracked() {
+        if self.state.with_untracked(|s| s.busy.is_some() || s.unlock_open) {
             return;
         }
         let session = step.session(self.data.client().device_id());
-        self.problem.set(None);
-        self.busy.set(Some(session.clone()));
+        self.state.update(|s| {
+            s.problem = None;
+            s.busy = Some(session.clone());
+        });
         let this = *self;
         self.spawn(async move {
             let result = this.perform(step).await;
-            this.busy.try_set(None);
-            if let Err(problem) = result {
-                this.problem.try_set(Some((session, i18n::text(&problem))));
-            }
+            this.state.try_update(|s| {
+                s.busy = None;
+                if let Err(problem) = result {
+                    s.problem = Some((session, problem));
+                }
+            });
         });
     }
 
@@ -253,20 +255,24 @@ impl Verifier {
     fn still_wanted(&self, step: &Step) -> bool {
         match step {
             Step::Accept(request) => self
-                .incoming
-                .with_untracked(|offered| offered.as_ref().is_some_and(|o| o.transaction_id == request.transaction_id)),
+                .state
+                .with_untracked(|s| s.incoming.as_ref().is_some_and(|o| o.transaction_id == request.transaction_id)),
             _ => true,
         }
     }
 
-    async fn perform(&self, step: Step) -> Result<(), Text> {
+    async fn perform(&self, step: Step) -> Result<(), String> {
         self.start().await?;
-        if !self.is_unlocked.get_untracked() {
-            self.keep.update_value(|k| k.after_unlock = (!matches!(step, Step::Unlock)).then_some(step));
-            self.unlock_open.set(true);
+        if !self.state.with_untracked(|s| s.is_unlocked) {
+            self.state.update(|s| {
+                s.after_unlock = (!matches!(step, Step::Unlock)).then_some(step);
+                s.unlock_open = true;
+            });
             return send(Command::Unlock).inspect_err(|_| {
-                self.unlock_open.set(false);
-                self.keep.update_value(|k| k.after_unlock = None);
+                self.state.update(|s| {
+                    s.unlock_open = false;
+                    s.after_unlock = None;
+                });
             });
         }
         match step {
@@ -278,18 +284,18 @@ impl Verifier {
             }
             Step::Accept(request) => {
                 self.start_flow(Command::Accept { request })?;
-                self.incoming.set(None);
+                self.state.update(|s| s.incoming = None);
                 Ok(())
             }
         }
     }
 
-    fn start_flow(&self, command: Command) -> Result<(), Text> {
-        if self.flow_running.get_untracked() {
+    fn start_flow(&self, command: Command) -> Result<(), String> {
+        if self.state.with_untracked(|s| s.flow_running) {
             return Ok(());
         }
         send(command)?;
-        self.flow_running.set(true);
+        self.state.update(|s| s.flow_running = true);
         Ok(())
     }
 
@@ -300,7 +306,7 @@ impl Verifier {
 
     /// "Lock": the private keys are forgotten.
     pub fn lock(&self) {
-        self.is_unlocked.set(false);
+        self.state.update(|s| s.is_unlocked = false);
         if verifier_module::is_loaded() {
             let _ = verifier_module::send(&Command::Lock);
         }
@@ -319,41 +325,52 @@ impl Verifier {
     /// Accepts the request another session sent (it stays offered until
     /// the module has taken it on).
     pub fn accept(&self) {
-        if let Some(request) = self.incoming.get_untracked() {
+        if let Some(request) = self.state.with_untracked(|s| s.incoming.clone()) {
             self.run(Step::Accept(request));
         }
     }
 
     /// "Ignore": the request is left unanswered (it times out there).
     pub fn ignore(&self) {
-        if let Some(request) = self.incoming.get_untracked() {
-            let key = request_key(&request);
-            self.problem.update(|p| {
-                if p.as_ref().is_some_and(|(s, _)| *s == key) {
-                    *p = None;
+        self.state.update(|s| {
+            if let Some(request) = s.incoming.take() {
+                let key = request_key(&request);
+                if s.problem.as_ref().is_some_and(|(session, _)| *session == key) {
+                    s.problem = None;
                 }
-            });
-        }
-        self.incoming.set(None);
+            }
+        });
+    }
+
+    /// The private keys are unlocked (then "Lock" shows).
+    pub fn is_unlocked(&self) -> bool {
+        self.state.with(|s| s.is_unlocked)
     }
 
     /// What `session`'s buttons show: waiting, and why its last step failed.
     pub fn is_busy(&self, session: &str) -> bool {
-        self.busy.with(|b| b.as_deref() == Some(session))
+        self.state.with(|s| s.busy.as_deref() == Some(session))
     }
 
     pub fn problem_of(&self, session: &str) -> Option<String> {
-        self.problem.with(|p| p.as_ref().filter(|(s, _)| s == session).map(|(_, text)| text.clone()))
+        self.state.with(|s| s.problem.as_ref().filter(|(id, _)| id == session).map(|(_, text)| text.clone()))
     }
 
-    /// What the offered request's banner shows: being accepted, and why
-    /// that failed.
+    /// What the offered request's banner shows: who asks, being accepted,
+    /// and why that failed.
+    pub fn asker(&self) -> Option<String> {
+        self.state.with(|s| s.incoming.as_ref().map(|r| r.name.clone()))
+    }
+
     pub fn request_is_busy(&self) -> bool {
-        self.incoming.with(|r| r.as_ref().is_some_and(|r| self.is_busy(&request_key(r))))
+        self.state.with(|s| s.incoming.as_ref().is_some_and(|r| s.busy.as_ref() == Some(&request_key(r))))
     }
 
     pub fn request_problem(&self) -> Option<String> {
-        self.incoming.with(|r| r.as_ref().and_then(|r| self.problem_of(&request_key(r))))
+        self.state.with(|s| {
+            let key = request_key(s.incoming.as_ref()?);
+            s.problem.as_ref().filter(|(id, _)| *id == key).map(|(_, text)| text.clone())
+        })
     }
 
     /// To-device messages from the live updates: verification messages go
@@ -366,11 +383,16 @@ impl Verifier {
         if sender != client.user_id() {
             return;
         }
-        if self.keep.with_value(|k| k.started) {
+        if self.state.with_untracked(|k| k.started) {
             let (sender, event_type, content) = (sender.to_string(), event_type.to_string(), content.clone());
             let _ = verifier_module::send(&Command::ToDevice { sender, event_type, content });
         }
-        let offered = self.incoming.with_untracked(|r| r.as_ref().map(|r| r.transaction_id.clone()));
+        let (offered, flow_running, taking_one_on) = self.state.with_untracked(|s| {
+            let offered = s.incoming.as_ref().map(|r| r.transaction_id.clone());
+            // The offered request is being accepted (or waits for the key).
+            let accepting = s.busy.is_some() || matches!(s.after_unlock, Some(Step::Accept(_)));
+            (offered, s.flow_running, accepting)
+        });
         if event_type == sas::CANCEL {
             if offered.as_deref() == Some(message.transaction_id.as_str()) {
                 self.ignore();
@@ -379,11 +401,8 @@ impl Verifier {
         }
         let from = sas::str_field(content, "from_device").unwrap_or("").to_string();
         if event_type != sas::REQUEST
-            || self.flow_running.get_untracked()
-            // The offered request is being accepted (or waits for the key).
-            || (offered.is_some()
-                && (self.busy.get_untracked().is_some()
-                    || self.keep.with_value(|k| matches!(k.after_unlock, Some(Step::Accept(_))))))
+            || flow_running
+            || (offered.is_some() && taking_one_on)
             || !own_verified
             || from.is_empty()
             || from == client.device_id()
@@ -392,7 +411,8 @@ impl Verifier {
             return;
         }
         let name = self.name(&from);
-        self.incoming.set(Some(IncomingRequest { device_id: from, name, transaction_id: message.transaction_id }));
+        let request = IncomingRequest { device_id: from, name, transaction_id: message.transaction_id };
+        self.state.update(|s| s.incoming = Some(request));
     }
 }
 
@@ -401,7 +421,7 @@ fn request_key(request: &IncomingRequest) -> String {
     format!("request {}", request.transaction_id)
 }
 
-fn send(command: Command) -> Result<(), Text> {
+fn send(command: Command) -> Result<(), String> {
     verifier_module::send(&command).map_err(unavailable)
 }
 
@@ -410,6 +430,6 @@ fn gone() -> String {
 }
 
 /// The module could not be loaded or stopped answering.
-fn unavailable(reason: String) -> Text {
-    Fault::Unavailable(reason).text()
+fn unavailable(reason: String) -> String {
+    i18n::text(&Fault::Unavailable(reason).text())
 }
