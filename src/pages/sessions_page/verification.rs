@@ -9,7 +9,6 @@
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use futures::future::Either;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -142,26 +141,24 @@ impl Verifier {
         let (tx, rx) = oneshot::channel();
         self.state.update_untracked(|k| k.waiting = Some(tx));
         send(command)?;
-        let timeout = gloo_timers::future::TimeoutFuture::new(ANSWER_WITHIN_MS);
-        let answer = match futures::future::select(rx, timeout).await {
-            Either::Left((answer, _)) => answer.ok(),
-            // Its late answer must not count for a later step: the module
-            // is stopped (its work so far dropped, the keys with it) and the
-            // next step starts it over.
-            Either::Right(_) => {
-                let _ = verifier_module::send(&Command::Stop);
-                self.state.try_update_untracked(|k| {
-                    k.waiting = None;
-                    k.started = false;
-                });
-                self.state.try_update(|s| s.is_unlocked = false);
-                None
-            }
-        };
+        let this = *self;
+        // Cancelled when dropped, i.e. once answered.
+        let _timer = gloo_timers::callback::Timeout::new(ANSWER_WITHIN_MS, move || this.no_answer());
+        let answer = rx.await.ok();
         match answer.unwrap_or_else(|| Some(unavailable(gone()))) {
             Some(problem) => Err(problem),
             None => Ok(()),
         }
+    }
+
+    /// The module did not answer in time. Its late answer must not count
+    /// for a later step: it is stopped (its work so far dropped, the keys
+    /// with it) and the next step starts it over.
+    fn no_answer(&self) {
+        let _ = verifier_module::send(&Command::Stop);
+        self.state.try_update_untracked(|k| k.started = false);
+        self.state.try_update(|s| s.is_unlocked = false);
+        self.answer(Some(unavailable(gone())));
     }
 
     fn answer(&self, problem: Option<String>) {
