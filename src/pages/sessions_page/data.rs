@@ -68,7 +68,7 @@ pub struct FirstRound {
 
 /// One round of parallel requests: nothing waits for anything else.
 async fn first_round(client: MatrixClient) -> FirstRound {
-    let ((devices, keys, pushers, account, versions), auth_metadata) = join(
+    let requests = join(
         join5(
             devices::list_devices(&client),
             keys::query_own_keys(&client),
@@ -77,8 +77,13 @@ async fn first_round(client: MatrixClient) -> FirstRound {
             auth::get_account_versions(&client),
         ),
         auth::get_auth_metadata(client.homeserver()),
-    )
-    .await;
+    );
+    // Once the requests are out, while they are in flight.
+    let prepare = async {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        crate::web::format::prepare();
+    };
+    let (((devices, keys, pushers, account, versions), auth_metadata), ()) = join(requests, prepare).await;
     let account = account.map(|answer| {
         let mut data = SessionAccountData::default();
         answer.account_data_events().iter().for_each(|e| data.apply(e));
