@@ -87,6 +87,11 @@ pub fn SessionsPage(client: MatrixClient) -> impl IntoView {
 
     // -- data --
     let data = SessionsData::new(client);
+    // Once the first requests are out, while they are in flight.
+    leptos::task::spawn_local(async {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        crate::web::format::prepare();
+    });
     let auto_retry = AutoRetry::new(data);
     data.on_list_loaded(Callback::new(move |answer: Result<(), crate::api::ApiError>| {
         auto_retry.on_load(answer.as_ref().map(|_| ()))

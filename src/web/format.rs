@@ -20,50 +20,69 @@ fn options(fields: &[(&str, &str)]) -> js_sys::Object {
     options
 }
 
+/// The shapes of date the page shows.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Shape {
+    Time,
+    WeekdayTime,
+    Day,
+    DayYear,
+    Full,
+}
+
+const TIME: [(&str, &str); 3] = [("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")];
+const DAY: [(&str, &str); 2] = [("month", "short"), ("day", "numeric")];
+
+impl Shape {
+    /// `Intl.DateTimeFormat`'s options for this shape.
+    fn options(self) -> js_sys::Object {
+        let weekday = ("weekday", "short");
+        let year = ("year", "numeric");
+        match self {
+            Shape::Time => options(&TIME),
+            Shape::WeekdayTime => options(&[weekday, TIME[0], TIME[1], TIME[2]]),
+            Shape::Day => options(&DAY),
+            Shape::DayYear => options(&[DAY[0], DAY[1], year]),
+            Shape::Full => options(&[weekday, year, DAY[0], DAY[1], TIME[0], TIME[1], TIME[2]]),
+        }
+    }
+}
+
 thread_local! {
     /// Creating an `Intl.DateTimeFormat` costs far more than using one, and a
     /// long list formats thousands of dates: keep one per language and shape.
-    static FORMATS: RefCell<HashMap<(&'static str, String), js_sys::Function>> = RefCell::new(HashMap::new());
+    static FORMATS: RefCell<HashMap<(&'static str, Shape), js_sys::Function>> = RefCell::new(HashMap::new());
 }
 
-/// The `Intl.DateTimeFormat(lang, fields)` of the page's language, made once.
-fn formatter(fields: &[(&str, &str)]) -> js_sys::Function {
+/// The `Intl.DateTimeFormat` of the page's language for `shape`, made once.
+fn formatter(shape: Shape) -> js_sys::Function {
     let lang = i18n::lang();
-    let shape: String = fields.iter().map(|(k, v)| format!("{k}={v};")).collect();
     FORMATS.with(|cache| {
         cache
             .borrow_mut()
             .entry((lang, shape))
             .or_insert_with(|| {
                 let locales = js_sys::Array::of1(&JsValue::from_str(lang));
-                js_sys::Intl::DateTimeFormat::new(&locales, &options(fields)).format()
+                js_sys::Intl::DateTimeFormat::new(&locales, &shape.options()).format()
             })
             .clone()
     })
 }
 
-/// Formats `ts_ms` with `Intl.DateTimeFormat(lang, fields)`.
-fn intl(ts_ms: i64, fields: &[(&str, &str)]) -> Option<String> {
+/// Formats `ts_ms` in `shape`.
+fn intl(ts_ms: i64, shape: Shape) -> Option<String> {
     let date = js_sys::Date::new(&JsValue::from_f64(ts_ms as f64));
-    formatter(fields).call1(&JsValue::NULL, &date).ok()?.as_string()
+    formatter(shape).call1(&JsValue::NULL, &date).ok()?.as_string()
 }
-
-const TIME: [(&str, &str); 3] = [("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")];
-const WEEKDAY_TIME: [(&str, &str); 4] = [("weekday", "short"), TIME[0], TIME[1], TIME[2]];
-const DAY: [(&str, &str); 2] = [("month", "short"), ("day", "numeric")];
-const DAY_YEAR: [(&str, &str); 3] = [("month", "short"), ("day", "numeric"), ("year", "numeric")];
-const FULL: [(&str, &str); 7] =
-    [("weekday", "short"), ("year", "numeric"), ("month", "short"), ("day", "numeric"), TIME[0], TIME[1], TIME[2]];
 
 /// Makes the list's formats ahead of use: the browser's first
 /// `Intl.DateTimeFormat`s load its locale data (about 20 ms at start-up,
 /// measured), which is better spent while the first requests are in flight
 /// than while the list renders.
 pub fn prepare() {
-    formatter(&TIME);
-    formatter(&WEEKDAY_TIME);
-    formatter(&DAY);
-    formatter(&DAY_YEAR);
+    for shape in [Shape::Time, Shape::WeekdayTime, Shape::Day, Shape::DayYear] {
+        formatter(shape);
+    }
 }
 
 /// "15:14", "Fri 15:14", "Mar 6" or "Dec 29, 2021" (in the page's language).
@@ -71,17 +90,17 @@ pub fn last_activity(ts_ms: i64) -> String {
     let now = browser::now_ms() as i64;
     let label = activity_label(ts_ms, browser::local_time(ts_ms), now, browser::local_time(now));
     let text = match label {
-        ActivityLabel::Today(_) => intl(ts_ms, &TIME),
-        ActivityLabel::ThisWeek(_) => intl(ts_ms, &WEEKDAY_TIME),
-        ActivityLabel::ThisYear(_) => intl(ts_ms, &DAY),
-        ActivityLabel::Older(_) => intl(ts_ms, &DAY_YEAR),
+        ActivityLabel::Today(_) => intl(ts_ms, Shape::Time),
+        ActivityLabel::ThisWeek(_) => intl(ts_ms, Shape::WeekdayTime),
+        ActivityLabel::ThisYear(_) => intl(ts_ms, Shape::Day),
+        ActivityLabel::Older(_) => intl(ts_ms, Shape::DayYear),
     };
     text.unwrap_or_else(|| label.to_english())
 }
 
 /// "Fri, Mar 6, 2026, 15:14" (in the page's language).
 pub fn full_date(ts_ms: i64) -> String {
-    intl(ts_ms, &FULL).unwrap_or_else(|| full_date_english(&browser::local_time(ts_ms)))
+    intl(ts_ms, Shape::Full).unwrap_or_else(|| full_date_english(&browser::local_time(ts_ms)))
 }
 
 /// Text folded for searching: decomposed (`normalize("NFD")`), without

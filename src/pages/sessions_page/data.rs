@@ -78,12 +78,7 @@ async fn first_round(client: MatrixClient) -> FirstRound {
         ),
         auth::get_auth_metadata(client.homeserver()),
     );
-    // Once the requests are out, while they are in flight.
-    let prepare = async {
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        crate::web::format::prepare();
-    };
-    let (((devices, keys, pushers, account, versions), auth_metadata), ()) = join(requests, prepare).await;
+    let ((devices, keys, pushers, account, versions), auth_metadata) = requests.await;
     let account = account.map(|answer| {
         let mut data = SessionAccountData::default();
         answer.account_data_events().iter().for_each(|e| data.apply(e));
