@@ -5,6 +5,7 @@
 mod clean_up;
 mod client_info;
 mod data;
+pub use data::start_early;
 mod dialogs;
 mod live;
 mod retry;

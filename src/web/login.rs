@@ -241,6 +241,31 @@ impl LoginCtx {
     }
 }
 
+/// A client for the stored login that can neither renew nor end it, for the
+/// first requests sent at start-up, before `config.json` and the page
+/// (`sessions_page::start_early`). None when there is no readable
+/// login or its token is due for renewal (the page's client renews it).
+/// The token goes only to the homeserver that issued it, before the check
+/// against a homeserver `config.json` locks the page to: the page drops
+/// those answers if the login is refused.
+pub fn early_client() -> Option<MatrixClient> {
+    let stored = parse_stored_login(&storage::get(&storage::login_key())?).ok()?;
+    if tokens_of(&stored).refresh_due(browser::now_ms()) {
+        return None;
+    }
+    let tokens =
+        Tokens { access_token: stored.access_token, refresh_token: None, expires_at_ms: None, lifetime_ms: None };
+    Some(MatrixClient::new(
+        Homeserver::new(&stored.homeserver),
+        Account { user_id: stored.user_id, device_id: stored.device_id },
+        tokens,
+        browser::now_ms,
+        |_| {},
+        None,
+        None,
+    ))
+}
+
 fn save(stored: &StoredLogin) {
     if let Ok(json) = serde_json::to_string(stored) {
         storage::set(&storage::login_key(), &json);

@@ -107,6 +107,12 @@ pub fn start() {
     };
     // Keys of earlier versions move under this deployment's namespace.
     crate::web::storage::migrate();
+    // A returning user's first requests go out now, alongside config.json.
+    if sign_in_return.is_none()
+        && let Some(client) = crate::web::login::early_client()
+    {
+        crate::pages::sessions_page::start_early(client);
+    }
     // English until a catalog is in; the browser's language is fetched
     // alongside config.json, which may choose another (then the first fetch
     // is dropped, not waited for).
@@ -127,6 +133,7 @@ pub fn start() {
             i18n::fetch_catalog(chosen).await
         };
         i18n::activate(chosen, catalog);
+        crate::web::browser::mark("sm:config-loaded");
         match config {
             Ok(config) => {
                 apply_theme(&config);

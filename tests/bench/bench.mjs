@@ -11,7 +11,8 @@
 //
 // Environment: BENCH_SIZES (10,200,2000), BENCH_RUNS (5), BENCH_DIST (the
 // app's build, dist/), BENCH_REFERENCE=0 to leave the reference out,
-// BENCH_VERBOSE=1 to list the requests.
+// BENCH_VERBOSE=1 to list the requests and marks, BENCH_LATENCY_MS to add a
+// network delay to every request of our page (as across the internet).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +26,7 @@ import { buildReference } from "./reference/build.mjs";
 
 const SIZES = (process.env.BENCH_SIZES || "10,200,2000").split(",").map(Number);
 const RUNS = Number(process.env.BENCH_RUNS || 5);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS || 0);
 const OUT = path.join(ROOT, ".bench");
 const STORAGE_KEY = "matrix-sessions[/]:login:v1";
 const DIST = process.env.BENCH_DIST ? path.resolve(process.env.BENCH_DIST) : path.join(ROOT, "dist");
@@ -108,6 +110,13 @@ async function timeClick(page, selector) {
   }, selector);
 }
 
+/** A homeserver and web server across the internet rather than on this
+ * machine: every request of `page` waits LATENCY_MS more (DevTools' throttling). */
+async function addLatency(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
+}
+
 async function measure(browser, appUrl, account, size) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const login = {
@@ -133,6 +142,7 @@ async function measure(browser, appUrl, account, size) {
   page.on("console", (m) => {
     if (m.type() === "error") console.error(`  [page] ${m.text().slice(0, 2000)}`);
   });
+  if (LATENCY_MS) await addLatency(context, page);
   await page.goto(appUrl);
   await page.waitForFunction(
     () => performance.getEntriesByName("sm:page-rendered").length > 0 && performance.getEntriesByName("sm:verified").length > 0,
@@ -151,6 +161,7 @@ async function measure(browser, appUrl, account, size) {
       .map((e) => ({ name: e.name, startTime: e.startTime, responseEnd: e.responseEnd }));
     return {
       started: at("sm:app-started"),
+      firstScreen: at("sm:first-screen"),
       received: at("sm:data-received"),
       rendered,
       verified: at("sm:verified"),
@@ -159,10 +170,23 @@ async function measure(browser, appUrl, account, size) {
         (t) => !t.closest("[hidden]"),
       ).length,
       heap: performance.memory?.usedJSHeapSize ?? null,
+      // Where the time before the app starts goes (printed with BENCH_VERBOSE).
+      files: performance
+        .getEntriesByType("resource")
+        .filter((e) => e.name.startsWith(location.origin))
+        .map((e) => ({ name: new URL(e.name).pathname, startTime: e.startTime, responseEnd: e.responseEnd })),
+      marks: performance.getEntriesByType("mark").map((m) => ({ name: m.name, startTime: m.startTime })),
+      navigation: (({ responseEnd, domInteractive, domContentLoadedEventEnd }) => ({ responseEnd, domInteractive, domContentLoadedEventEnd }))(
+        performance.getEntriesByType("navigation")[0] ?? {},
+      ),
     };
   }, account.homeserver);
   if (process.env.BENCH_VERBOSE) {
+    const n = load.navigation;
+    console.log(`  page: html at ${n.responseEnd?.toFixed(0)} ms, interactive ${n.domInteractive?.toFixed(0)}, DOMContentLoaded ${n.domContentLoadedEventEnd?.toFixed(0)}`);
+    for (const e of load.files) console.log(`  ${e.startTime.toFixed(0)}–${e.responseEnd.toFixed(0)} ms ${e.name}`);
     for (const e of load.api) console.log(`  ${e.startTime.toFixed(0)}–${e.responseEnd.toFixed(0)} ms ${e.name.slice(account.homeserver.length)}`);
+    for (const m of load.marks) console.log(`  ${m.startTime.toFixed(0)} ms ${m.name}`);
   }
   // Long lists render a page of rows first (50), more as they scroll in.
   if (load.tiles < Math.min(size, 50)) throw new Error(`only ${load.tiles} sessions rendered`);
@@ -198,6 +222,9 @@ async function measure(browser, appUrl, account, size) {
     dataMs: load.received - load.started,
     renderAfterDataMs: load.rendered - load.received,
     totalMs: load.rendered,
+    // The first rows built (more than a screen shows); the rest of the
+    // first page of 50 follows the first paint.
+    firstScreenMs: load.firstScreen,
     verifiedMs: load.verified,
     requests: load.api.length,
     rounds: rounds(load.api),
@@ -275,6 +302,7 @@ async function openReferenceProfile(refServer, account) {
 /** One visit of the reference page in `profile`, from navigation until every verification is shown. */
 async function measureReference(profile, refServer, account) {
   const page = await profile.context.newPage();
+  if (LATENCY_MS) await addLatency(profile.context, page);
   const errors = [];
   page.on("console", (m) => {
     if (m.type() !== "error") return;
@@ -479,6 +507,7 @@ async function main() {
       memoryGB: Math.round(os.totalmem() / 2 ** 30),
       chromium: browser.version(),
       date: new Date().toISOString(),
+      addedLatencyMs: LATENCY_MS,
     };
     const reference = refBuild
       ? {
@@ -503,6 +532,7 @@ async function main() {
 
     const rows = [
       ["sessions", ...results.map((r) => String(r.size))],
+      ["first screen of rows after navigation (ms)", ...results.map((r) => cell(r.summary.firstScreenMs))],
       ["page complete after navigation (ms)", ...results.map((r) => cell(r.summary.totalMs))],
       ["  of which data (ms)", ...results.map((r) => cell(r.summary.dataMs))],
       ["  render after data (ms)", ...results.map((r) => cell(r.summary.renderAfterDataMs))],
@@ -518,7 +548,7 @@ async function main() {
       ["JS heap after load (MB)", ...results.map((r) => cell(r.summary.heapMB, 1))],
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-    console.log(`\nMedian of ${RUNS} runs [min–max], ${machine.cpus} CPUs, ${machine.cpuModel}, Chromium ${machine.chromium}\n`);
+    console.log(`\nMedian of ${RUNS} runs [min–max], ${machine.cpus} CPUs, ${machine.cpuModel}, Chromium ${machine.chromium}${LATENCY_MS ? `, ${LATENCY_MS} ms added to every request` : ""}\n`);
     for (const row of rows) console.log(row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join("  "));
     const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
     console.log("\nRelease bundle                        raw        gzip      brotli");

@@ -4,10 +4,12 @@
 //! changes — the page's own and what live updates report — are written into
 //! the resources in place (`model::reconcile`), never by reloading everything.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use futures::future::{join, join5};
+use futures::FutureExt;
+use futures::future::{RemoteHandle, join, join5};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -94,6 +96,62 @@ async fn first_round(client: MatrixClient) -> FirstRound {
     }
 }
 
+impl FirstRound {
+    /// True when the server refused the token for any request: then the
+    /// round is the page's client's to make (it renews or ends the login).
+    fn refused_token(&self) -> bool {
+        let refused = |e: Option<&ApiError>| matches!(e, Some(ApiError::UnknownToken { .. }));
+        refused(self.devices.as_ref().err())
+            || refused(self.keys.as_ref().err())
+            || refused(self.pushers.as_ref().err())
+            || refused(self.account.as_ref().err())
+            || refused(self.versions.as_ref().err())
+    }
+}
+
+/// Which login a round was sent with: homeserver, session and token.
+type Login = (String, String, String);
+
+fn login_of(client: &MatrixClient) -> Login {
+    (client.homeserver().base_url().to_string(), client.device_id().to_string(), client.tokens().access_token)
+}
+
+thread_local! {
+    /// The first round sent at start-up (`start_early`), until the page
+    /// takes it.
+    static EARLY: RefCell<Option<(Login, RemoteHandle<FirstRound>)>> = const { RefCell::new(None) };
+}
+
+/// Sends the first round for the stored login now, before `config.json` is
+/// in and the page is built: the requests then overlap the page's start-up
+/// instead of following it. `client` must not renew or end the login (see
+/// `login::early_client`): the page uses the answers only if its own client
+/// holds the same token and the server accepted it.
+pub fn start_early(client: MatrixClient) {
+    let login = login_of(&client);
+    let (round, handle) = first_round(client).remote_handle();
+    wasm_bindgen_futures::spawn_local(round);
+    EARLY.with(|early| *early.borrow_mut() = Some((login, handle)));
+}
+
+/// The round `start_early` sent, if it was for `client`'s login.
+fn take_early(client: &MatrixClient) -> Option<RemoteHandle<FirstRound>> {
+    let (login, handle) = EARLY.with(|early| early.borrow_mut().take())?;
+    (login == login_of(client)).then_some(handle)
+}
+
+/// The first round: the one sent at start-up when it is this login's and
+/// the server took its token, else a new one.
+async fn first_round_for(client: MatrixClient) -> FirstRound {
+    if let Some(early) = take_early(&client) {
+        let round = early.await;
+        if !round.refused_token() {
+            return round;
+        }
+    }
+    first_round(client).await
+}
+
 #[derive(Clone, Copy)]
 pub struct SessionsData {
     client: StoredValue<MatrixClient, LocalStorage>,
@@ -118,7 +176,7 @@ impl SessionsData {
             let client = client.get_value();
             async move {
                 loading.set(true);
-                let round = first_round(client).await;
+                let round = first_round_for(client).await;
                 loading.try_set(false);
                 if first.get_value() {
                     first.set_value(false);
