@@ -33,7 +33,7 @@ use matrix_sessions::components::sas_dialog::SasDialog;
 use matrix_sessions::components::security_recommendations::SecurityRecommendations;
 use matrix_sessions::components::selection_bar::SelectionBar;
 use matrix_sessions::components::session_filter::{FilterCard, FilterMenu, NoSessions};
-use matrix_sessions::components::session_list::{PAGE_SIZE, SessionList};
+use matrix_sessions::components::session_list::{FIRST_PAINT, PAGE_SIZE, SessionList};
 use matrix_sessions::components::session_search::{ExportFormat, SessionSearch};
 use matrix_sessions::components::session_watch::{NewSessionsNotice, SignedOutSessions};
 use matrix_sessions::components::sign_out_dialog::SignOutDialog;
@@ -707,6 +707,13 @@ async fn the_list_renders_a_page_at_a_time_and_expands_rows() {
             />
         }
     });
+    // The first paint has the rows a screen shows, the rest of the page
+    // follows it.
+    assert_eq!(m.root.query_selector_all("li").unwrap().length() as usize, FIRST_PAINT);
+    assert!(!m.has_testid("more-sessions"));
+    frame().await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    settle().await;
     assert_eq!(m.root.query_selector_all("li").unwrap().length() as usize, PAGE_SIZE);
     assert_eq!(made.count(), PAGE_SIZE, "each rendered row makes its actions once");
     assert!(m.testid("more-sessions").text_content().unwrap().contains("50"));

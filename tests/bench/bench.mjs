@@ -225,6 +225,7 @@ async function measure(browser, appUrl, account, size) {
     // The first rows built (more than a screen shows); the rest of the
     // first page of 50 follows the first paint.
     firstScreenMs: load.firstScreen,
+    firstScreenAfterDataMs: load.firstScreen === null ? null : load.firstScreen - load.received,
     verifiedMs: load.verified,
     requests: load.api.length,
     rounds: rounds(load.api),
@@ -533,6 +534,7 @@ async function main() {
     const rows = [
       ["sessions", ...results.map((r) => String(r.size))],
       ["first screen of rows after navigation (ms)", ...results.map((r) => cell(r.summary.firstScreenMs))],
+      ["  of which after data (ms)", ...results.map((r) => cell(r.summary.firstScreenAfterDataMs))],
       ["page complete after navigation (ms)", ...results.map((r) => cell(r.summary.totalMs))],
       ["  of which data (ms)", ...results.map((r) => cell(r.summary.dataMs))],
       ["  render after data (ms)", ...results.map((r) => cell(r.summary.renderAfterDataMs))],

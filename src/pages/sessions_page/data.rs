@@ -182,8 +182,9 @@ impl SessionsData {
                     first.set_value(false);
                     browser::mark("sm:data-received");
                     if round.devices.is_ok() {
-                        // Marked once the browser has painted the list.
-                        request_animation_frame(|| browser::mark("sm:page-rendered"));
+                        // The first rows are built (the rest of the first
+                        // page follows the paint: `SessionList`).
+                        request_animation_frame(|| browser::mark("sm:first-screen"));
                     }
                 }
                 if let Some(Some(hook)) = on_list.try_get_value() {
