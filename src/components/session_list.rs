@@ -51,11 +51,16 @@ pub fn SessionList(
     let grown = RwSignal::new((SessionFilter::All, PAGE_SIZE));
     // False until the browser has painted the first rows.
     let painted = RwSignal::new(false);
+    let whole_page_first = ids.with_untracked(|all| all.len() <= FIRST_PAINT);
     request_animation_frame(move || {
+        let mark = || crate::web::browser::mark("sm:page-rendered");
+        if whole_page_first {
+            mark();
+        }
         set_timeout(
             move || {
-                if painted.try_set(true).is_none() {
-                    request_animation_frame(|| crate::web::browser::mark("sm:page-rendered"));
+                if painted.try_set(true).is_none() && !whole_page_first {
+                    request_animation_frame(mark);
                 }
             },
             std::time::Duration::ZERO,

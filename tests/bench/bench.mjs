@@ -117,6 +117,22 @@ async function addLatency(context, page) {
   await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: LATENCY_MS, downloadThroughput: -1, uploadThroughput: -1 });
 }
 
+/** Types `value` into the input `selector` (one input event), until the next frame is done. */
+async function timeInput(page, selector, value) {
+  return page.evaluate(
+    async ([sel, v]) => {
+      const el = document.querySelector(sel);
+      if (!el) throw new Error(`nothing matches ${sel}`);
+      const t0 = performance.now();
+      el.value = v;
+      el.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - t0;
+    },
+    [selector, value],
+  );
+}
+
 async function measure(browser, appUrl, account, size) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const login = {
@@ -201,6 +217,9 @@ async function measure(browser, appUrl, account, size) {
     await page.screenshot({ path: "/tmp/bench-fail.png", fullPage: true });
     throw e;
   });
+  // A search keystroke that narrows the list, and the one that clears it.
+  const narrow = await timeInput(page, "#session-search", "1");
+  const widen = await timeInput(page, "#session-search", "");
   const expand = await timeClick(page, '[data-testid^="device-toggle-details-DEV"]');
   const more = size > 50 ? await timeClick(page, '[data-testid="show-more-sessions"]') : null;
 
@@ -231,6 +250,7 @@ async function measure(browser, appUrl, account, size) {
     rounds: rounds(load.api),
     filterMs: Math.max(filter, filterBack),
     selectAllMs: Math.max(selectAll, deselectAll),
+    searchKeyMs: Math.max(narrow, widen),
     expandMs: expand,
     showMoreMs: more,
     requestsAfterRename: after.length,
@@ -543,6 +563,7 @@ async function main() {
       ["sequential rounds", ...results.map((r) => cell(r.summary.rounds))],
       ["switch filter (ms)", ...results.map((r) => cell(r.summary.filterMs))],
       ["select all (ms)", ...results.map((r) => cell(r.summary.selectAllMs))],
+      ["search keystroke (ms)", ...results.map((r) => cell(r.summary.searchKeyMs))],
       ["expand a session (ms)", ...results.map((r) => cell(r.summary.expandMs))],
       ["render 50 more rows (ms)", ...results.map((r) => cell(r.summary.showMoreMs))],
       ["requests after a rename", ...results.map((r) => cell(r.summary.requestsAfterRename))],
