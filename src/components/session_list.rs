@@ -15,7 +15,8 @@ use crate::model::filters::SessionFilter;
 use crate::model::sessions::{SessionRow, toggle};
 use crate::web::i18n::t_with;
 
-/// Rows rendered at first, and added each time the end of the list shows.
+/// The first page of rows, and how many are added each time the end of the
+/// list shows.
 pub const PAGE_SIZE: usize = 50;
 
 /// Rows rendered before the browser first paints the list: more than a tall

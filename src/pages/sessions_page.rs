@@ -5,7 +5,7 @@
 mod clean_up;
 mod client_info;
 mod data;
-pub use data::start_early;
+pub use data::{drop_early, start_early};
 mod dialogs;
 mod live;
 mod retry;

@@ -243,13 +243,17 @@ impl LoginCtx {
 
 /// A client for the stored login that can neither renew nor end it, for the
 /// first requests sent at start-up, before `config.json` and the page
-/// (`sessions_page::start_early`). None when there is no readable
-/// login or its token is due for renewal (the page's client renews it).
-/// The token goes only to the homeserver that issued it, before the check
-/// against a homeserver `config.json` locks the page to: the page drops
-/// those answers if the login is refused.
+/// (`sessions_page::start_early`). None when there is no readable login, when
+/// its token is due for renewal (the page's client renews it), and unless
+/// the homeserver lock of the last visit allows the login: `config.json` is
+/// not in yet, and a page locked to one homeserver must not contact another
+/// (start-up drops the round if this visit's lock differs).
 pub fn early_client() -> Option<MatrixClient> {
     let stored = parse_stored_login(&storage::get(&storage::login_key())?).ok()?;
+    let lock = storage::get(&storage::homeserver_lock_key())?;
+    if !lock.is_empty() && !lock_allows(&lock, &stored.homeserver, &stored.user_id) {
+        return None;
+    }
     if tokens_of(&stored).refresh_due(browser::now_ms()) {
         return None;
     }

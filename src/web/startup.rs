@@ -134,6 +134,19 @@ pub fn start() {
         };
         i18n::activate(chosen, catalog);
         crate::web::browser::mark("sm:config-loaded");
+        // The early round was allowed by the last visit's lock: it stands
+        // only if this visit's is the same.
+        let lock = config.as_ref().ok().map(|c| {
+            let locked = c.lock_homeserver.then(|| c.default_homeserver.clone()).flatten();
+            locked.unwrap_or_default()
+        });
+        let lock_key = crate::web::storage::homeserver_lock_key();
+        if lock.is_none() || crate::web::storage::get(&lock_key) != lock {
+            crate::pages::sessions_page::drop_early();
+        }
+        if let Some(lock) = &lock {
+            crate::web::storage::set(&lock_key, lock);
+        }
         match config {
             Ok(config) => {
                 apply_theme(&config);

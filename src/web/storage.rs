@@ -79,6 +79,12 @@ pub fn login_key() -> String {
     format!("{}login:v1", prefix())
 }
 
+/// The homeserver `config.json` locked the page to on the last visit ("" for
+/// none): start-up reads it before `config.json` is in (`login::early_client`).
+pub fn homeserver_lock_key() -> String {
+    format!("{}homeserver-lock", prefix())
+}
+
 /// The last homeserver signed in to, offered again by the sign-in form.
 pub fn last_homeserver_key() -> String {
     format!("{}last-homeserver", prefix())

@@ -134,6 +134,11 @@ pub fn start_early(client: MatrixClient) {
     EARLY.with(|early| *early.borrow_mut() = Some((login, handle)));
 }
 
+/// Forgets the round `start_early` sent: no page will take it.
+pub fn drop_early() {
+    EARLY.with(|early| early.borrow_mut().take());
+}
+
 /// The round `start_early` sent, if it was for `client`'s login.
 fn take_early(client: &MatrixClient) -> Option<RemoteHandle<FirstRound>> {
     let (login, handle) = EARLY.with(|early| early.borrow_mut().take())?;
@@ -411,5 +416,46 @@ impl SessionsData {
                 r.pushers = Ok(list);
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round() -> FirstRound {
+        FirstRound {
+            devices: Ok(Vec::new()),
+            keys: Ok(Keys(Arc::new(Value::Null))),
+            pushers: Ok(Vec::new()),
+            account: Err(ApiError::Http { status: 500 }),
+            versions: Ok(Versions::default()),
+            auth_metadata: Ok(None),
+        }
+    }
+
+    fn refused() -> ApiError {
+        ApiError::UnknownToken { soft_logout: true, message: "expired".into() }
+    }
+
+    #[test]
+    fn a_round_with_other_failures_is_kept() {
+        assert!(!round().refused_token());
+    }
+
+    #[test]
+    fn a_refused_token_in_any_request_leaves_the_round_to_the_page() {
+        let cases: [fn(&mut FirstRound); 5] = [
+            |r| r.devices = Err(refused()),
+            |r| r.keys = Err(refused()),
+            |r| r.pushers = Err(refused()),
+            |r| r.account = Err(refused()),
+            |r| r.versions = Err(refused()),
+        ];
+        for refuse in cases {
+            let mut r = round();
+            refuse(&mut r);
+            assert!(r.refused_token());
+        }
     }
 }
