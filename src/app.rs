@@ -22,7 +22,7 @@ pub fn App(config: AppConfig, sign_in_return: Option<SignInReturn>) -> impl Into
         }
         .into_any();
     }
-    let locked = config.lock_homeserver.then(|| config.default_homeserver.clone()).flatten();
+    let locked = config.locked_homeserver();
     provide_context(ConfigCtx(config));
     provide_context(SignInReturnCtx(StoredValue::new(sign_in_return)));
     let login = LoginCtx::restore(locked);

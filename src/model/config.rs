@@ -56,6 +56,13 @@ pub struct AppConfig {
     pub language: Option<String>,
 }
 
+impl AppConfig {
+    /// The only homeserver a login may be for, when the page is locked to one.
+    pub fn locked_homeserver(&self) -> Option<String> {
+        self.lock_homeserver.then(|| self.default_homeserver.clone()).flatten()
+    }
+}
+
 impl Default for AppConfig {
     fn default() -> Self {
         AppConfig {

@@ -136,10 +136,7 @@ pub fn start() {
         crate::web::browser::mark("sm:config-loaded");
         // The early round was allowed by the last visit's lock: it stands
         // only if this visit's is the same.
-        let lock = config.as_ref().ok().map(|c| {
-            let locked = c.lock_homeserver.then(|| c.default_homeserver.clone()).flatten();
-            locked.unwrap_or_default()
-        });
+        let lock = config.as_ref().ok().map(|c| c.locked_homeserver().unwrap_or_default());
         let lock_key = crate::web::storage::homeserver_lock_key();
         if lock.is_none() || crate::web::storage::get(&lock_key) != lock {
             crate::pages::sessions_page::drop_early();
